@@ -1,0 +1,61 @@
+import type { KnownExecutionStatus } from './signals/types.ts';
+
+/** A fact that cannot be learned from events, e.g. a Lambda function shared by infrastructure code. */
+export interface StaticLink {
+  readonly resourceArn: string;
+  readonly stateMachineArn: string;
+}
+
+/**
+ * Correlation windows and limits. Every window is measured in event time, never processing time,
+ * so replaying the same events later gives the same incidents.
+ */
+export interface CorrelationConfig {
+  /** Execution statuses that open (or extend) an incident. */
+  readonly triggerStatuses: readonly KnownExecutionStatus[];
+  /** How far before the first trigger alarm transitions are pulled in as context. */
+  readonly alarmLookbackMs: number;
+  /** How far before the first trigger API calls are pulled in as context. */
+  readonly apiCallLookbackMs: number;
+  /** Triggers this close to the previous one belong to the same incident, even if a success came between. */
+  readonly incidentGapMs: number;
+  /** A trigger this soon after a resolution reopens the incident (and counts a flap) instead of paging anew. */
+  readonly reopenWindowMs: number;
+  /** With no trigger for this long and no linked alarm in ALARM, an incident resolves by itself. */
+  readonly quietPeriodMs: number;
+  /**
+   * How far before a batch's earliest signal (or the scope's open incident) its signals are loaded.
+   * Incidents that began before the horizon are frozen: a very late signal is kept as context only.
+   */
+  readonly contextHorizonMs: number;
+  /** Tag keys on an alarm whose value names the state machine it watches. */
+  readonly stateMachineTagKeys: readonly string[];
+  readonly staticLinks: readonly StaticLink[];
+  readonly limits: {
+    readonly executions: number;
+    readonly alarms: number;
+    readonly apiCalls: number;
+    readonly timeline: number;
+    readonly hints: number;
+    readonly evidencePerHint: number;
+  };
+}
+
+const MINUTE = 60_000;
+
+export const DEFAULT_CONFIG: CorrelationConfig = {
+  triggerStatuses: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+  alarmLookbackMs: 15 * MINUTE,
+  apiCallLookbackMs: 60 * MINUTE,
+  incidentGapMs: 30 * MINUTE,
+  reopenWindowMs: 60 * MINUTE,
+  quietPeriodMs: 30 * MINUTE,
+  contextHorizonMs: 24 * 60 * MINUTE,
+  stateMachineTagKeys: ['StateMachineArn', 'sfn-incident-correlator:state-machine'],
+  staticLinks: [],
+  limits: { executions: 200, alarms: 50, apiCalls: 100, timeline: 300, hints: 20, evidencePerHint: 20 },
+};
+
+export function withConfig(overrides: Partial<CorrelationConfig>): CorrelationConfig {
+  return { ...DEFAULT_CONFIG, ...overrides, limits: { ...DEFAULT_CONFIG.limits, ...overrides.limits } };
+}

@@ -1,0 +1,26 @@
+import type { CorrelationConfig } from '../config.ts';
+import type { Signal } from '../signals/types.ts';
+import type { Topology } from '../topology/graph.ts';
+import { buildIncident } from './build-incident.ts';
+import { episodesOf } from './episodes.ts';
+import { collectScopeSignals } from './scope-signals.ts';
+import type { Incident } from './types.ts';
+
+/**
+ * The incidents of one state machine, derived from the set of signals known for it. Evolving an
+ * incident is a set union of signals followed by this projection, so the result is the same
+ * whatever the order of arrival and however many duplicates came.
+ *
+ * `asOfMs` is the watermark for quiet-period resolution: the sweeper passes the wall clock; stream
+ * processing passes nothing and the latest event time is used.
+ */
+export function correlateScope(
+  stateMachineArn: string,
+  signals: Iterable<Signal>,
+  topology: Topology,
+  config: CorrelationConfig,
+  asOfMs = Number.NEGATIVE_INFINITY,
+): Incident[] {
+  const scope = collectScopeSignals(stateMachineArn, signals, topology, config);
+  return episodesOf(scope, config, asOfMs).map((episode) => buildIncident(scope, episode, config));
+}

@@ -1,0 +1,27 @@
+import type { Actor } from '../signals/types.ts';
+
+/** The name an operator recognises: the user, or the role behind an assumed-role session. */
+export function actorName(actor: Actor): string {
+  if (actor.userName !== undefined) return actor.userName;
+  if (actor.arn !== undefined) {
+    const resource = actor.arn.split(':').slice(5).join(':');
+    if (resource.startsWith('assumed-role/')) return resource.slice('assumed-role/'.length);
+    const slash = resource.lastIndexOf('/');
+    return slash >= 0 ? resource.slice(slash + 1) : resource || actor.arn;
+  }
+  return actor.invokedBy ?? actor.principalId ?? actor.type;
+}
+
+/** The last name segment of an ARN: `function:checkout` → `checkout`, `stateMachine:orders` → `orders`. */
+export function shortName(arn: string): string {
+  const parts = arn.split(':');
+  const kind = parts[5];
+  if (kind === 'execution' || kind === 'express') return parts[7] ?? arn;
+  return parts[6] ?? parts.at(-1) ?? arn;
+}
+
+export function minutesBetween(fromMs: number, toMs: number): number {
+  return Math.round(Math.abs(toMs - fromMs) / 60_000);
+}
+
+export const iso = (ms: number): string => new Date(ms).toISOString();

@@ -1,0 +1,141 @@
+import type { CorrelationConfig } from '../config.ts';
+import type { Signal } from '../signals/types.ts';
+import type { ScopedAlarm, ScopeSignals } from './scope-signals.ts';
+
+/** A trigger opens or extends an incident: a failed execution or a linked alarm entering ALARM. */
+export interface Trigger {
+  readonly atMs: number;
+  readonly signal: Signal;
+}
+
+/** One incident's life in event time, before it is dressed with context. */
+export interface Episode {
+  readonly triggers: readonly Trigger[];
+  readonly startMs: number;
+  readonly lastTriggerMs: number;
+  /** Resolution that stuck, if any, as of the scope's watermark. */
+  readonly resolvedAtMs: number | undefined;
+  /** Resolutions that a later trigger undid within the reopen window. */
+  readonly reopenings: readonly { readonly resolvedAtMs: number; readonly reopenedBy: Trigger }[];
+  /** Where this episode's membership ends: its resolution, or the next episode's start. */
+  readonly endMs: number;
+}
+
+export function triggersOf(scope: ScopeSignals, config: CorrelationConfig): Trigger[] {
+  const statuses = new Set<string>(config.triggerStatuses);
+  const triggers: Trigger[] = [];
+  for (const execution of scope.executions) {
+    if (statuses.has(execution.status)) triggers.push({ atMs: execution.eventTimeMs, signal: execution });
+  }
+  for (const alarm of scope.alarms.values()) {
+    for (const transition of alarm.states) {
+      // A suppressed alarm is in maintenance on purpose: context, not a page.
+      if (transition.state.value === 'ALARM' && transition.state.actionsSuppressedBy === undefined) {
+        triggers.push({ atMs: transition.eventTimeMs, signal: transition });
+      }
+    }
+  }
+  return triggers.sort(
+    (a, b) =>
+      a.atMs - b.atMs ||
+      (a.signal.signalId < b.signal.signalId ? -1 : a.signal.signalId > b.signal.signalId ? 1 : 0),
+  );
+}
+
+/**
+ * Splits a scope's triggers into incidents. A pure function of the signal set: the same signals in
+ * any order, with any duplicates, give the same episodes.
+ */
+export function episodesOf(scope: ScopeSignals, config: CorrelationConfig, asOfMs: number): Episode[] {
+  const triggers = triggersOf(scope, config);
+  const watermark = Math.max(asOfMs, scope.latestEventMs);
+  const resolution = resolutionFinder(scope, config);
+  const drafts: {
+    triggers: Trigger[];
+    reopenings: { resolvedAtMs: number; reopenedBy: Trigger }[];
+    resolvedAtMs?: number;
+  }[] = [];
+
+  for (const trigger of triggers) {
+    const current = drafts.at(-1);
+    const last = current?.triggers.at(-1);
+    if (current === undefined || last === undefined) {
+      drafts.push({ triggers: [trigger], reopenings: [] });
+      continue;
+    }
+    if (trigger.atMs - last.atMs <= config.incidentGapMs) {
+      current.triggers.push(trigger);
+      continue;
+    }
+    const resolvedAtMs = resolution(last.atMs, trigger.atMs);
+    if (resolvedAtMs === undefined) {
+      current.triggers.push(trigger);
+    } else if (trigger.atMs - resolvedAtMs <= config.reopenWindowMs) {
+      current.triggers.push(trigger);
+      current.reopenings.push({ resolvedAtMs, reopenedBy: trigger });
+    } else {
+      current.resolvedAtMs = resolvedAtMs;
+      drafts.push({ triggers: [trigger], reopenings: [] });
+    }
+  }
+
+  const last = drafts.at(-1);
+  const lastTrigger = last?.triggers.at(-1);
+  if (last !== undefined && lastTrigger !== undefined) {
+    last.resolvedAtMs = resolution(lastTrigger.atMs, watermark + 1);
+  }
+
+  return drafts.map((draft, index): Episode => {
+    const first = draft.triggers[0];
+    const lastOfDraft = draft.triggers.at(-1);
+    if (first === undefined || lastOfDraft === undefined) throw new Error('an episode always has a trigger');
+    const nextStart = drafts[index + 1]?.triggers[0]?.atMs;
+    return {
+      triggers: draft.triggers,
+      startMs: first.atMs,
+      lastTriggerMs: lastOfDraft.atMs,
+      resolvedAtMs: draft.resolvedAtMs,
+      reopenings: draft.reopenings,
+      endMs: draft.resolvedAtMs ?? (nextStart === undefined ? Number.POSITIVE_INFINITY : nextStart - 1),
+    };
+  });
+}
+
+/**
+ * Finds when an incident resolved after its last trigger, strictly before `beforeMs`: the first
+ * moment at which no linked alarm is in ALARM and either an execution has succeeded since the
+ * trigger or the quiet period has passed.
+ */
+function resolutionFinder(scope: ScopeSignals, config: CorrelationConfig) {
+  const successes = scope.executions.filter((e) => e.status === 'SUCCEEDED').map((e) => e.eventTimeMs);
+  const alarmClears = [...scope.alarms.values()].flatMap((alarm) =>
+    alarm.states.filter((s) => s.state.value !== 'ALARM').map((s) => s.eventTimeMs),
+  );
+  const alarmDeletes = [...scope.alarms.values()].flatMap((alarm) =>
+    alarm.configs.filter((c) => c.operation === 'delete').map((c) => c.eventTimeMs),
+  );
+  const alarms = [...scope.alarms.values()];
+
+  return (lastTriggerMs: number, beforeMs: number): number | undefined => {
+    const quietAt = lastTriggerMs + config.quietPeriodMs;
+    const candidates = [...successes, ...alarmClears, ...alarmDeletes, quietAt]
+      .filter((at) => at > lastTriggerMs && at < beforeMs)
+      .sort((a, b) => a - b);
+    const firstSuccess = successes.filter((at) => at > lastTriggerMs).sort((a, b) => a - b)[0];
+    for (const at of candidates) {
+      const recovered = (firstSuccess !== undefined && firstSuccess <= at) || at >= quietAt;
+      if (recovered && !alarms.some((alarm) => isInAlarmAt(alarm, at))) return at;
+    }
+    return undefined;
+  };
+}
+
+export function isInAlarmAt(alarm: ScopedAlarm, atMs: number): boolean {
+  const deleted = alarm.configs.some((c) => c.operation === 'delete' && c.eventTimeMs <= atMs);
+  if (deleted) return false;
+  let value: string | undefined;
+  for (const transition of alarm.states) {
+    if (transition.eventTimeMs <= atMs) value = transition.state.value;
+  }
+  return value === 'ALARM';
+}

@@ -1,0 +1,94 @@
+import type { CorrelationConfig } from '../config.ts';
+import type {
+  AlarmConfigSignal,
+  AlarmStateSignal,
+  ApiCallSignal,
+  ExecutionSignal,
+  Signal,
+} from '../signals/types.ts';
+import type { Topology } from '../topology/graph.ts';
+
+/** One alarm as the scope sees it: its transitions and configuration changes in event-time order. */
+export interface ScopedAlarm {
+  readonly alarmArn: string;
+  readonly alarmName: string;
+  readonly via: readonly string[];
+  readonly states: readonly AlarmStateSignal[];
+  readonly configs: readonly AlarmConfigSignal[];
+}
+
+/** A scope's signals, deduplicated, sorted and split by family: the only input incidents are derived from. */
+export interface ScopeSignals {
+  readonly stateMachineArn: string;
+  readonly executions: readonly ExecutionSignal[];
+  readonly alarms: ReadonlyMap<string, ScopedAlarm>;
+  readonly apiCalls: readonly ApiCallSignal[];
+  readonly latestEventMs: number;
+}
+
+export const bySignalTime = (a: Signal, b: Signal): number =>
+  a.eventTimeMs - b.eventTimeMs || (a.signalId < b.signalId ? -1 : a.signalId > b.signalId ? 1 : 0);
+
+export function collectScopeSignals(
+  stateMachineArn: string,
+  signals: Iterable<Signal>,
+  topology: Topology,
+  _config: CorrelationConfig,
+): ScopeSignals {
+  const unique = new Map<string, Signal>();
+  for (const signal of signals) unique.set(signal.signalId, signal);
+  const sorted = [...unique.values()].sort(bySignalTime);
+
+  const executions: ExecutionSignal[] = [];
+  const apiCalls: ApiCallSignal[] = [];
+  const alarms = new Map<
+    string,
+    { alarmName: string; via: readonly string[]; states: AlarmStateSignal[]; configs: AlarmConfigSignal[] }
+  >();
+  let latestEventMs = Number.NEGATIVE_INFINITY;
+
+  for (const signal of sorted) {
+    const match = topology
+      .scopesOf(signal.subjects)
+      .find((scope) => scope.stateMachineArn === stateMachineArn);
+    if (match === undefined) continue;
+    latestEventMs = Math.max(latestEventMs, signal.eventTimeMs);
+    switch (signal.kind) {
+      case 'execution':
+        executions.push(signal);
+        break;
+      case 'api-call':
+        apiCalls.push(signal);
+        break;
+      case 'alarm-state':
+      case 'alarm-config': {
+        const via = topology
+          .scopesOf([signal.alarmArn])
+          .find((scope) => scope.stateMachineArn === stateMachineArn)?.via;
+        const alarm = alarms.get(signal.alarmArn) ?? {
+          alarmName: signal.alarmName,
+          via: via ?? match.via,
+          states: [],
+          configs: [],
+        };
+        if (signal.kind === 'alarm-state') alarm.states.push(signal);
+        else alarm.configs.push(signal);
+        alarms.set(signal.alarmArn, alarm);
+        break;
+      }
+    }
+  }
+
+  const scopedAlarms = new Map<string, ScopedAlarm>();
+  for (const [alarmArn, alarm] of [...alarms.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    scopedAlarms.set(alarmArn, {
+      alarmArn,
+      ...alarm,
+      // Alarm transitions are ordered by the alarm's own timestamp, which is what "current state" means.
+      states: alarm.states.sort(
+        (a, b) => Date.parse(a.state.timestamp) - Date.parse(b.state.timestamp) || bySignalTime(a, b),
+      ),
+    });
+  }
+  return { stateMachineArn, executions, alarms: scopedAlarms, apiCalls, latestEventMs };
+}

@@ -1,0 +1,112 @@
+import type { Actor, AlarmStateValue, ExecutionStatus } from '../signals/types.ts';
+
+export type IncidentStatus = 'OPEN' | 'RESOLVED';
+/** SEV1 is the worst. Derived from counts and alarms, so it is the same whatever the order of signals. */
+export type Severity = 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+
+export interface IncidentExecution {
+  readonly executionArn: string;
+  readonly name: string;
+  readonly status: ExecutionStatus;
+  readonly redriveCount: number;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly startDate?: string;
+  readonly stopDate?: string;
+  readonly durationMs?: number;
+  readonly signalId: string;
+}
+
+export interface AlarmTransition {
+  readonly at: string;
+  readonly from?: AlarmStateValue;
+  readonly to: AlarmStateValue;
+  readonly reason?: string;
+  readonly suppressedBy?: string;
+  readonly signalId: string;
+}
+
+export interface IncidentAlarm {
+  readonly alarmArn: string;
+  readonly alarmName: string;
+  /** The state of the latest transition seen, by the alarm's own timestamp. */
+  readonly state: AlarmStateValue;
+  /** The resources that link the alarm to the state machine (empty: it watches the state machine itself). */
+  readonly via: readonly string[];
+  readonly suppressor?: string;
+  readonly deleted: boolean;
+  readonly transitions: readonly AlarmTransition[];
+}
+
+export interface IncidentApiCall {
+  readonly eventName: string;
+  readonly eventTime: string;
+  readonly actor: Actor;
+  readonly sourceIPAddress?: string;
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+  readonly target?: string;
+  readonly signalId: string;
+}
+
+export interface IncidentActor {
+  readonly arn: string;
+  readonly userName?: string;
+  readonly calls: number;
+}
+
+export type HintKind =
+  | 'definition-updated'
+  | 'execution-stopped'
+  | 'alarm-fired'
+  | 'alarm-suppressed'
+  | 'alarm-changed'
+  | 'alarm-deleted'
+  | 'access-denied'
+  | 'common-error';
+
+export interface Hint {
+  readonly kind: HintKind;
+  readonly message: string;
+  /** The signal ids that back the hint, so a reader can check it. */
+  readonly evidence: readonly string[];
+}
+
+export type TimelineKind =
+  | 'execution'
+  | 'alarm'
+  | 'alarm-config'
+  | 'api-call'
+  | 'incident-opened'
+  | 'incident-resolved'
+  | 'incident-reopened';
+
+export interface TimelineEntry {
+  readonly at: string;
+  readonly kind: TimelineKind;
+  readonly summary: string;
+  readonly signalId?: string;
+}
+
+export interface Incident {
+  readonly id: string;
+  readonly stateMachineArn: string;
+  readonly title: string;
+  readonly status: IncidentStatus;
+  readonly severity: Severity;
+  readonly openedAt: string;
+  readonly lastSignalAt: string;
+  readonly resolvedAt: string | null;
+  readonly flapCount: number;
+  readonly counts: Readonly<Record<string, number>>;
+  readonly executions: readonly IncidentExecution[];
+  readonly alarms: readonly IncidentAlarm[];
+  readonly apiCalls: readonly IncidentApiCall[];
+  readonly actors: readonly IncidentActor[];
+  readonly hints: readonly Hint[];
+  readonly timeline: readonly TimelineEntry[];
+  /** Timeline entries left out to keep the record bounded. */
+  readonly timelineOmitted: number;
+  /** Every signal id that contributed, for idempotence checks and evidence. */
+  readonly signalCount: number;
+}

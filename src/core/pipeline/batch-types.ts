@@ -1,0 +1,58 @@
+import type { Incident } from '../incident/types.ts';
+import type { InputPosition, NormalizeResult, Signal } from '../signals/types.ts';
+
+/** One record of a batch as the adapter hands it over: its id (the Kinesis sequence number) and bytes. */
+export interface BatchRecord {
+  readonly recordId: string;
+  readonly position: InputPosition;
+  readonly data: Uint8Array;
+}
+
+export interface NormalizedRecord {
+  readonly record: BatchRecord;
+  readonly results: readonly NormalizeResult[];
+}
+
+/**
+ * What became of each record. `failed` is transient (the store did not answer): Lambda must retry it.
+ * A poison record is `quarantined` and acknowledged, so it never blocks its shard.
+ */
+export type RecordOutcome =
+  | {
+      readonly recordId: string;
+      readonly status: 'processed';
+      readonly signals: number;
+      readonly quarantined: number;
+    }
+  | { readonly recordId: string; readonly status: 'ignored'; readonly reason: string }
+  | { readonly recordId: string; readonly status: 'quarantined'; readonly reason: string }
+  | { readonly recordId: string; readonly status: 'failed'; readonly reason: string };
+
+/** A signal of the batch with every record that carried it (duplicates within a batch collapse here). */
+export interface BatchSignal {
+  readonly signal: Signal;
+  readonly recordIds: readonly string[];
+}
+
+export interface ScopeResult {
+  readonly stateMachineArn: string;
+  readonly recordIds: readonly string[];
+  readonly outcome:
+    | { readonly ok: true; readonly changed: readonly Incident[]; readonly attempts: number }
+    | { readonly ok: false; readonly reason: string };
+}
+
+export interface BatchReport {
+  readonly outcomes: readonly RecordOutcome[];
+  readonly scopes: readonly ScopeResult[];
+  readonly counts: {
+    readonly records: number;
+    readonly signals: number;
+    readonly duplicates: number;
+    readonly ignored: number;
+    readonly quarantined: number;
+    readonly failed: number;
+    readonly scopes: number;
+    readonly incidentsChanged: number;
+  };
+}

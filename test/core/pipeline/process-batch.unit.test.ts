@@ -1,0 +1,146 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MemoryIncidentStore } from '../../../src/adapters/memory-store.ts';
+import { withConfig } from '../../../src/core/config.ts';
+import type { IncidentStore } from '../../../src/core/pipeline/ports.ts';
+import { processBatch } from '../../../src/core/pipeline/process-batch.ts';
+import type { Signal } from '../../../src/core/signals/types.ts';
+import { incidentsAfter, pipelineDeps, signalRecords } from '../../builders/pipeline.ts';
+import { checkoutOutage } from '../../builders/scenario.ts';
+import { execution, minutes, stateMachineArn } from '../../builders/signals.ts';
+
+/** A second scope and a reopen, so the properties cover more than one incident. */
+function twoScopesWithFlap(): Signal[] {
+  return [
+    ...checkoutOutage(),
+    execution('billing-1', minutes(30), 'FAILED', { machine: 'billing', error: 'States.Timeout' }),
+    execution('billing-ok', minutes(33), 'SUCCEEDED', { machine: 'billing' }),
+    execution('billing-2', minutes(80), 'TIMED_OUT', { machine: 'billing' }),
+  ];
+}
+
+describe('processBatch', () => {
+  it('maps every record to an outcome and writes the expected incidents', async () => {
+    const store = new MemoryIncidentStore();
+    const records = signalRecords(twoScopesWithFlap());
+    const report = await processBatch(records, pipelineDeps(store));
+
+    expect(report.outcomes.map((o) => o.status)).toEqual(records.map(() => 'processed'));
+    expect(report.counts).toMatchObject({ records: records.length, failed: 0, scopes: 2 });
+    const incidents = store.allIncidents();
+    expect(incidents.map((i) => [i.stateMachineArn, i.status, i.flapCount])).toEqual([
+      [stateMachineArn('orders'), 'RESOLVED', 0],
+      [stateMachineArn('billing'), 'OPEN', 1],
+    ]);
+  });
+
+  it('quarantines a poison record with its bytes and reason, and processes the rest', async () => {
+    const store = new MemoryIncidentStore();
+    const records = signalRecords([execution('a', minutes(0), 'FAILED')]);
+    const poison = { recordId: 'bad', position: ['Records', 1], data: new TextEncoder().encode('POISON!') };
+    const report = await processBatch([...records, poison], pipelineDeps(store));
+
+    expect(report.outcomes.map((o) => [o.recordId, o.status])).toEqual([
+      ['seq-0', 'processed'],
+      ['bad', 'quarantined'],
+    ]);
+    expect(store.quarantined).toHaveLength(1);
+    expect(store.quarantined[0]?.reason).toBe('poison record at Records[1]');
+    expect(new TextDecoder().decode(store.quarantined[0]?.raw)).toBe('POISON!');
+    expect(store.allIncidents()).toHaveLength(1);
+  });
+
+  it('reports the records of a scope whose commit keeps failing as failed, and only those', async () => {
+    const store = new MemoryIncidentStore();
+    const failing: IncidentStore = Object.assign(Object.create(store) as MemoryIncidentStore, {
+      commitScope: async (
+        arn: string,
+        version: number,
+        change: Parameters<IncidentStore['commitScope']>[2],
+      ) =>
+        arn === stateMachineArn('billing')
+          ? Promise.reject(new Error('ProvisionedThroughputExceeded'))
+          : store.commitScope(arn, version, change),
+    });
+    const records = signalRecords([
+      execution('o', minutes(0), 'FAILED'),
+      execution('b', minutes(0), 'FAILED', { machine: 'billing' }),
+    ]);
+    const report = await processBatch(records, { ...pipelineDeps(store), store: failing });
+    expect(report.outcomes.map((o) => o.status)).toEqual(['processed', 'failed']);
+    expect(report.outcomes[1]).toMatchObject({ reason: 'Error: ProvisionedThroughputExceeded' });
+  });
+
+  it('fails every record that needed the store when the store is down, and acknowledges none of them', async () => {
+    const store = new MemoryIncidentStore();
+    const down: IncidentStore = Object.assign(Object.create(store) as MemoryIncidentStore, {
+      saveSignals: async () => Promise.reject(new Error('connect ECONNREFUSED')),
+    });
+    const report = await processBatch(signalRecords(checkoutOutage()), {
+      ...pipelineDeps(store),
+      store: down,
+    });
+    expect(report.outcomes.every((o) => o.status === 'failed')).toBe(true);
+    expect(report.counts.failed).toBe(checkoutOutage().length);
+  });
+
+  it('retries a commit after a version conflict and converges', async () => {
+    const store = new MemoryIncidentStore();
+    let conflicts = 1;
+    const racing: IncidentStore = Object.assign(Object.create(store) as MemoryIncidentStore, {
+      commitScope: async (
+        arn: string,
+        version: number,
+        change: Parameters<IncidentStore['commitScope']>[2],
+      ) => {
+        if (conflicts-- > 0) return 'conflict' as const;
+        return store.commitScope(arn, version, change);
+      },
+    });
+    const report = await processBatch(signalRecords(checkoutOutage()), {
+      ...pipelineDeps(store),
+      store: racing,
+    });
+    expect(report.scopes[0]?.outcome).toMatchObject({ ok: true, attempts: 2 });
+    expect(store.allIncidents()).toHaveLength(1);
+  });
+});
+
+describe('order and duplicate independence (property)', () => {
+  const withoutVolatile = (incidents: Awaited<ReturnType<typeof incidentsAfter>>) =>
+    JSON.stringify(incidents);
+  const config = withConfig({});
+
+  it('any permutation, duplication and batch split of the signals gives the identical incident set', async () => {
+    const signals = twoScopesWithFlap();
+    const expected = withoutVolatile(await incidentsAfter([signalRecords(signals)], config));
+    expect(JSON.parse(expected)).toHaveLength(2);
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.shuffledSubarray(signals, { minLength: signals.length, maxLength: signals.length }),
+        fc.array(fc.nat({ max: signals.length - 1 }), { maxLength: 8 }),
+        fc.array(fc.nat({ max: 100 }), { minLength: 0, maxLength: 6 }),
+        async (shuffled, duplicateIndexes, cuts) => {
+          const stream = [...shuffled, ...duplicateIndexes.map((i) => shuffled[i] as Signal)];
+          const records = signalRecords(stream);
+          const bounds = [...new Set(cuts.map((c) => c % (records.length + 1)))].sort((a, b) => a - b);
+          const batches: (typeof records)[] = [];
+          let start = 0;
+          for (const bound of [...bounds, records.length]) {
+            batches.push(records.slice(start, bound));
+            start = bound;
+          }
+          const actual = withoutVolatile(
+            await incidentsAfter(
+              batches.filter((b) => b.length > 0),
+              config,
+            ),
+          );
+          expect(actual).toBe(expected);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
