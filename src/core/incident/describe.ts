@@ -5,7 +5,8 @@ export function actorName(actor: Actor): string {
   if (actor.userName !== undefined) return actor.userName;
   if (actor.arn !== undefined) {
     const resource = actor.arn.split(':').slice(5).join(':');
-    if (resource.startsWith('assumed-role/')) return resource.slice('assumed-role/'.length);
+    // For an assumed role the session name is the person or function; the role name is noise.
+    if (resource.startsWith('assumed-role/')) return resource.split('/').slice(2).join('/') || resource;
     const slash = resource.lastIndexOf('/');
     return slash >= 0 ? resource.slice(slash + 1) : resource || actor.arn;
   }

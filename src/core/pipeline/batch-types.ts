@@ -6,6 +6,8 @@ export interface BatchRecord {
   readonly recordId: string;
   readonly position: InputPosition;
   readonly data: Uint8Array;
+  /** Set when the envelope itself could not be decoded (e.g. bad base64): `data` then holds the raw text. */
+  readonly undecodable?: string;
 }
 
 export interface NormalizedRecord {

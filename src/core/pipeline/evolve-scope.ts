@@ -64,7 +64,7 @@ export async function evolveScope(
     );
 
     // Incidents that began before the horizon were derived from a partial view: leave them as stored.
-    const frozenBeforeMs = sinceMs + config.contextHorizonMs / 2;
+    const frozenBeforeMs = Number.isFinite(sinceMs) ? sinceMs + config.contextHorizonMs / 2 : sinceMs;
     const writable = derived.filter((incident) => Date.parse(incident.openedAt) >= frozenBeforeMs);
     const before = new Map(state.incidents.map((incident) => [incident.id, incident]));
     const changed = writable.filter((incident) => !sameIncident(before.get(incident.id), incident));

@@ -1,0 +1,27 @@
+import { type Logger, pino } from 'pino';
+
+/**
+ * One logger for handlers and local mode. Payloads never reach it: the pipeline logs counts and
+ * durations only, and these paths are redacted in case a caller passes an object carrying them.
+ */
+export function createLogger(level: string = 'info', name = 'sfn-incident-correlator'): Logger {
+  return pino({
+    name,
+    level,
+    base: undefined,
+    redact: {
+      paths: [
+        '*.accessKeyId',
+        '*.secretAccessKey',
+        '*.sessionToken',
+        'credentials',
+        '*.credentials',
+        '*.input',
+        '*.output',
+      ],
+      censor: '[redacted]',
+    },
+  });
+}
+
+export type { Logger };
