@@ -3,7 +3,7 @@ import type { NormalizeResult, Signal } from '../../core/signals/types.ts';
 
 const RESULT_WIDTH = 8;
 const KIND_WIDTH = 12;
-const SUMMARY_WIDTH = 44;
+const MAX_SUMMARY_WIDTH = 60;
 
 /** The few fields an operator scans for, per kind of signal. */
 export function summarizeSignal(signal: Signal): string {
@@ -16,13 +16,16 @@ export function summarizeSignal(signal: Signal): string {
     case 'alarm-state': {
       const previous = signal.previousState?.value ?? '?';
       const suppressed =
-        signal.state.actionsSuppressedBy === undefined ? '' : ` suppressed:${signal.state.actionsSuppressedBy}`;
+        signal.state.actionsSuppressedBy === undefined
+          ? ''
+          : ` suppressed:${signal.state.actionsSuppressedBy}`;
       return `${signal.alarmName} ${previous}->${signal.state.value}${suppressed}`;
     }
     case 'alarm-config':
       return `${signal.alarmName} ${signal.operation}`;
     case 'api-call': {
-      const who = signal.actor.userName ?? signal.actor.sessionIssuerArn ?? signal.actor.arn ?? signal.actor.type;
+      const who =
+        signal.actor.userName ?? signal.actor.sessionIssuerArn ?? signal.actor.arn ?? signal.actor.type;
       const error = signal.errorCode === undefined ? '' : ` ${signal.errorCode}`;
       return `${signal.eventName} by ${who}${error}`;
     }
@@ -34,8 +37,16 @@ export function locate(file: string, result: NormalizeResult): string {
   return position.length === 0 ? file : `${file}:${position}`;
 }
 
+/** Summary column width for a batch of results: as wide as its widest entry, within reason. */
+export function summaryWidth(results: readonly NormalizeResult[]): number {
+  const widths = results.map((result) =>
+    result.result === 'signal' ? summarizeSignal(result.signal).length : 0,
+  );
+  return Math.min(MAX_SUMMARY_WIDTH, Math.max(0, ...widths));
+}
+
 /** One aligned line for people: result, kind, event time, key fields, subjects. */
-export function humanLine(file: string, result: NormalizeResult): string {
+export function humanLine(file: string, result: NormalizeResult, width = summaryWidth([result])): string {
   switch (result.result) {
     case 'signal': {
       const { signal } = result;
@@ -43,7 +54,7 @@ export function humanLine(file: string, result: NormalizeResult): string {
         'signal'.padEnd(RESULT_WIDTH),
         signal.kind.padEnd(KIND_WIDTH),
         signal.eventTime,
-        summarizeSignal(signal).padEnd(SUMMARY_WIDTH),
+        summarizeSignal(signal).padEnd(width),
         signal.subjects.join(' '),
       ]
         .join(' ')

@@ -1,0 +1,62 @@
+/**
+ * The `incidents` command line. Each command lives in `commands/` and is added to COMMANDS; a
+ * command gets the commander program and a context (output streams, exit code) and nothing else.
+ */
+
+import { Command, CommanderError } from 'commander';
+import { UsageError } from '../errors.ts';
+import { registerBenchCommand } from './commands/bench.ts';
+import { registerNormalizeCommand } from './commands/normalize.ts';
+import { registerStartCommand } from './commands/start.ts';
+import { type CliIo, type CommandContext, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIo } from './io.ts';
+
+export type CommandRegistration = (program: Command, context: CommandContext) => void;
+
+export const COMMANDS: readonly CommandRegistration[] = [
+  registerNormalizeCommand,
+  registerStartCommand,
+  registerBenchCommand,
+];
+
+const HELP_SHOWN = new Set(['commander.helpDisplayed', 'commander.version']);
+
+export function createProgram(
+  context: CommandContext,
+  commands: readonly CommandRegistration[] = COMMANDS,
+): Command {
+  const program = new Command('incidents')
+    .description(
+      'Correlate Step Functions failures with CloudWatch alarms and CloudTrail calls into incidents',
+    )
+    .exitOverride()
+    .configureOutput({ writeOut: context.io.stdout, writeErr: context.io.stderr })
+    .showSuggestionAfterError();
+  for (const register of commands) register(program, context);
+  return program;
+}
+
+/** Runs the CLI and returns its exit code; it never calls process.exit, so tests can call it. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode = EXIT_OK;
+  const context: CommandContext = {
+    io,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  };
+  try {
+    await createProgram(context).parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    // Commander has already printed its own message (usage errors, help) to io.stderr/stdout.
+    if (error instanceof CommanderError) return HELP_SHOWN.has(error.code) ? EXIT_OK : EXIT_USAGE;
+    if (error instanceof UsageError) {
+      io.stderr(`incidents: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr(
+      `incidents: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return EXIT_FAILURE;
+  }
+}
