@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../errors.ts';
 import { registerBenchCommand } from './commands/bench.ts';
+import { registerCorrelateCommand } from './commands/correlate.ts';
 import { registerNormalizeCommand } from './commands/normalize.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { type CliIo, type CommandContext, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIo } from './io.ts';
@@ -14,6 +15,7 @@ export type CommandRegistration = (program: Command, context: CommandContext) =>
 
 export const COMMANDS: readonly CommandRegistration[] = [
   registerNormalizeCommand,
+  registerCorrelateCommand,
   registerStartCommand,
   registerBenchCommand,
 ];
