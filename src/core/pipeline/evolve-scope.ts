@@ -1,3 +1,4 @@
+import { canonicalJson } from '../canonical-json.ts';
 import type { CorrelationConfig } from '../config.ts';
 import { correlateScope } from '../incident/correlate.ts';
 import type { Incident } from '../incident/types.ts';
@@ -85,7 +86,7 @@ export async function evolveScope(
 }
 
 function sameIncident(a: Incident | undefined, b: Incident): boolean {
-  return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
+  return a !== undefined && canonicalJson(a) === canonicalJson(b);
 }
 
 /** The derived incident that now covers the superseded one's opening time, if any. */

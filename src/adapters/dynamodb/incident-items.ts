@@ -1,0 +1,228 @@
+import type { Incident, TimelineEntry } from '../../core/incident/types.ts';
+import {
+  parseIncidentHeader,
+  parseTimelineIndexItem,
+  parseTimelineItem,
+  type RawItem,
+  type StoredIncident,
+} from './item-schemas.ts';
+import { fitTimelineKeys, type IncidentHeaderFields, serializedSize, shrinkHeader } from './item-size.ts';
+import {
+  HEAD_SK,
+  ItemType,
+  incidentHeaderKey,
+  incidentPk,
+  openedGsiSk,
+  stateMachineGsiPk,
+  statusGsiPk,
+  TIMELINE_INDEX_SK,
+  TIMELINE_SK_PREFIX,
+  timelineEntrySk,
+  timelineIndexKey,
+} from './keys.ts';
+
+/**
+ * The incident codec. An incident is stored as three kinds of items in its own partition:
+ * - the header (`HEAD`): every field but the timeline, as real attributes, so the table's stream
+ *   carries complete NEW/OLD images and the GSIs can list incidents;
+ * - one item per timeline entry (`EVT#…`);
+ * - the timeline index (`TIMELINE`): the sort keys of the entries that make up the current timeline,
+ *   in order. The engine bounds and re-derives the timeline, so entries fall out of it (the middle
+ *   of a long incident, a resolution that a late failure undid); readers follow the index, never
+ *   "every EVT item", and a commit deletes what fell out in the same transaction as the new index.
+ */
+
+export type Item = Record<string, unknown>;
+
+export interface ItemLimits {
+  /** Serialized header budget: far below 400 KB, leaving room for bookkeeping and stream images. */
+  readonly maxHeaderBytes: number;
+  readonly maxTimelineIndexBytes: number;
+}
+
+export const DEFAULT_ITEM_LIMITS: ItemLimits = {
+  maxHeaderBytes: 300 * 1024,
+  maxTimelineIndexBytes: 300 * 1024,
+};
+
+export interface HeaderMeta {
+  /** The scope version this commit writes: which commit last wrote the header. */
+  readonly scopeVersion: number;
+  readonly updatedAt: string;
+}
+
+export interface IncidentItems {
+  readonly header: Item;
+  readonly timelineIndex: Item;
+  /** The timeline's sort keys in order, exactly as the index lists them. */
+  readonly timelineKeys: readonly string[];
+  /** One item per distinct timeline sort key. */
+  readonly timeline: ReadonlyMap<string, Item>;
+  readonly shrunk: boolean;
+}
+
+export function incidentItems(
+  incident: Incident,
+  meta: HeaderMeta,
+  limits: ItemLimits = DEFAULT_ITEM_LIMITS,
+): IncidentItems {
+  const { timeline, ...fields } = incident;
+  const keyed = timeline.map((entry) => ({ sk: timelineEntrySk(entry), entry }));
+  const fitted = fitTimelineKeys(
+    keyed,
+    ({ sk }) => Buffer.byteLength(sk, 'utf8') + 4,
+    limits.maxTimelineIndexBytes,
+  );
+  const unshrunk: IncidentHeaderFields = {
+    ...fields,
+    timelineOmitted: fields.timelineOmitted + fitted.dropped,
+  };
+  const { header, shrunk } = shrinkHeader(
+    unshrunk,
+    (candidate) => serializedSize(headerItem(candidate, meta, true)),
+    limits.maxHeaderBytes,
+  );
+  const timelineKeys = fitted.kept.map(({ sk }) => sk);
+  return {
+    header: headerItem(header, meta, shrunk || fitted.dropped > 0),
+    timelineIndex: {
+      ...timelineIndexKey(incident.id),
+      type: ItemType.timelineIndex,
+      incidentId: incident.id,
+      entries: timelineKeys,
+    },
+    timelineKeys,
+    timeline: new Map(fitted.kept.map(({ sk, entry }) => [sk, timelineItem(incident.id, sk, entry)])),
+    shrunk: shrunk || fitted.dropped > 0,
+  };
+}
+
+function headerItem(header: IncidentHeaderFields, meta: HeaderMeta, shrunk: boolean): Item {
+  const sortKey = openedGsiSk(header.openedAt, header.id);
+  return withoutUndefined({
+    ...incidentHeaderKey(header.id),
+    type: ItemType.incident,
+    gsi1pk: statusGsiPk(header.status),
+    gsi1sk: sortKey,
+    gsi2pk: stateMachineGsiPk(header.stateMachineArn),
+    gsi2sk: sortKey,
+    id: header.id,
+    stateMachineArn: header.stateMachineArn,
+    title: header.title,
+    status: header.status,
+    severity: header.severity,
+    openedAt: header.openedAt,
+    lastSignalAt: header.lastSignalAt,
+    resolvedAt: header.resolvedAt,
+    flapCount: header.flapCount,
+    counts: header.counts,
+    executions: header.executions,
+    alarms: header.alarms,
+    apiCalls: header.apiCalls,
+    actors: header.actors,
+    hints: header.hints,
+    timelineOmitted: header.timelineOmitted,
+    signalCount: header.signalCount,
+    scopeVersion: meta.scopeVersion,
+    updatedAt: meta.updatedAt,
+    shrunk,
+  });
+}
+
+function timelineItem(incidentId: string, sk: string, entry: TimelineEntry): Item {
+  return withoutUndefined({
+    pk: incidentPk(incidentId),
+    sk,
+    type: ItemType.timeline,
+    incidentId,
+    at: entry.at,
+    kind: entry.kind,
+    summary: entry.summary,
+    signalId: entry.signalId,
+  });
+}
+
+/**
+ * DynamoDB has no `undefined`: optional fields the engine leaves undefined are omitted, so the
+ * store works whatever marshalling options the document client was built with.
+ */
+export function withoutUndefined(item: Item): Item {
+  const result: Item = {};
+  for (const [key, value] of Object.entries(item)) {
+    if (value !== undefined) result[key] = stripUndefined(value);
+  }
+  return result;
+}
+
+function stripUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripUndefined);
+  if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array)) {
+    return withoutUndefined(Object.fromEntries(Object.entries(value)));
+  }
+  return value;
+}
+
+export interface IncidentRead {
+  readonly header: StoredIncident;
+  readonly timeline: readonly TimelineEntry[];
+  /**
+   * Index entries whose item was not seen. Items are written before the index that names them, so
+   * this only happens when a newer commit deleted them while the partition was being read.
+   */
+  readonly missingTimelineEntries: number;
+}
+
+/** Decodes the items of one incident partition (in any order); undefined when it has no header. */
+export function readIncidentPartition(items: readonly RawItem[]): IncidentRead | undefined {
+  let headerItem: RawItem | undefined;
+  let indexItem: RawItem | undefined;
+  const timelineBySk = new Map<string, RawItem>();
+  for (const item of items) {
+    const sk = item.sk;
+    if (sk === HEAD_SK) headerItem = item;
+    else if (sk === TIMELINE_INDEX_SK) indexItem = item;
+    else if (typeof sk === 'string' && sk.startsWith(TIMELINE_SK_PREFIX)) timelineBySk.set(sk, item);
+  }
+  if (headerItem === undefined) return undefined;
+  const header = parseIncidentHeader(headerItem);
+  const keys = indexItem === undefined ? [] : parseTimelineIndexItem(indexItem).entries;
+  const timeline: TimelineEntry[] = [];
+  let missing = 0;
+  for (const sk of keys) {
+    const item = timelineBySk.get(sk);
+    if (item === undefined) missing++;
+    else timeline.push(parseTimelineItem(item).entry);
+  }
+  return { header, timeline, missingTimelineEntries: missing };
+}
+
+/**
+ * The engine's view of a stored incident, fields in the order the engine builds them. A superseded
+ * header is history, not part of its scope any more: undefined.
+ */
+export function engineIncident(
+  header: StoredIncident,
+  timeline: readonly TimelineEntry[],
+): Incident | undefined {
+  if (header.status === 'SUPERSEDED') return undefined;
+  return {
+    id: header.id,
+    stateMachineArn: header.stateMachineArn,
+    title: header.title,
+    status: header.status,
+    severity: header.severity,
+    openedAt: header.openedAt,
+    lastSignalAt: header.lastSignalAt,
+    resolvedAt: header.resolvedAt,
+    flapCount: header.flapCount,
+    counts: header.counts,
+    executions: header.executions,
+    alarms: header.alarms,
+    apiCalls: header.apiCalls,
+    actors: header.actors,
+    hints: header.hints,
+    timeline,
+    timelineOmitted: header.timelineOmitted,
+    signalCount: header.signalCount,
+  };
+}

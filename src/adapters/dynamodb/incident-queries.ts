@@ -1,0 +1,194 @@
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { TimelineEntry } from '../../core/incident/types.ts';
+import { UsageError } from '../../errors.ts';
+import { type QueryInput, queryAll, type TableContext } from './batch-operations.ts';
+import {
+  parseIncidentHeader,
+  parseQuarantineItem,
+  type StoredIncident,
+  type StoredQuarantineEntry,
+} from './item-schemas.ts';
+import {
+  dayOf,
+  IndexName,
+  isoTime,
+  quarantinePk,
+  type StoredIncidentStatus,
+  stateMachineGsiPk,
+  statusGsiPk,
+} from './keys.ts';
+import { readIncident } from './read-incident.ts';
+import { callDynamo } from './store-errors.ts';
+
+/**
+ * The typed read side of the table, for the CLI, the web page and anyone with read access: every
+ * answer is parsed into domain types, every failure explains itself (missing table, no endpoint).
+ */
+
+export interface ListIncidentsFilter {
+  readonly status?: StoredIncidentStatus;
+  readonly stateMachineArn?: string;
+  /** ISO time: only incidents opened at or after it. */
+  readonly since?: string;
+  /** Default 50, at most 1000. */
+  readonly limit?: number;
+}
+
+export type IncidentDetail = StoredIncident & { readonly timeline: readonly TimelineEntry[] };
+
+export interface ListQuarantineFilter {
+  /** `yyyy-mm-dd` (UTC); without it, the most recent days are searched, newest first. */
+  readonly day?: string;
+  /** Default 50, at most 1000. */
+  readonly limit?: number;
+}
+
+export interface IncidentQueriesConfig {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** Which day is "today" for `listQuarantine`; defaults to the wall clock. */
+  readonly clock?: () => number;
+  /** Days searched back for quarantine entries when no day is given: the quarantine TTL. */
+  readonly quarantineLookbackDays?: number;
+}
+
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export class IncidentQueries {
+  private readonly context: TableContext;
+  private readonly clock: () => number;
+  private readonly lookbackDays: number;
+
+  constructor(config: IncidentQueriesConfig) {
+    this.context = {
+      client: config.client,
+      tableName: config.tableName,
+      concurrency: 2,
+      // Queries here are single requests; nothing is left unprocessed to retry.
+      retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, sleep: async () => undefined, random: () => 0 },
+    };
+    this.clock = config.clock ?? (() => Date.now());
+    this.lookbackDays = config.quarantineLookbackDays ?? 30;
+  }
+
+  /**
+   * Newest first. By state machine (optionally of one status), by status, or, with neither, the
+   * OPEN and RESOLVED incidents merged (superseded ones only when asked for by status).
+   */
+  async listIncidents(filter: ListIncidentsFilter = {}): Promise<StoredIncident[]> {
+    const limit = limitOf(filter.limit);
+    const since = filter.since === undefined ? undefined : sinceOf(filter.since);
+    if (filter.stateMachineArn !== undefined) {
+      return this.queryIndex(
+        IndexName.byStateMachine,
+        ['gsi2pk', 'gsi2sk'],
+        stateMachineGsiPk(filter.stateMachineArn),
+        since,
+        limit,
+        filter.status,
+      );
+    }
+    if (filter.status !== undefined) {
+      return this.queryIndex(
+        IndexName.byStatus,
+        ['gsi1pk', 'gsi1sk'],
+        statusGsiPk(filter.status),
+        since,
+        limit,
+      );
+    }
+    const [open, resolved] = await Promise.all(
+      (['OPEN', 'RESOLVED'] as const).map((status) =>
+        this.queryIndex(IndexName.byStatus, ['gsi1pk', 'gsi1sk'], statusGsiPk(status), since, limit),
+      ),
+    );
+    return [...(open ?? []), ...(resolved ?? [])].sort(newestFirst).slice(0, limit);
+  }
+
+  /** The header with its timeline (one Query on the incident's partition); undefined if unknown. */
+  async getIncident(incidentId: string): Promise<IncidentDetail | undefined> {
+    const read = await readIncident(this.context, incidentId);
+    return read === undefined ? undefined : { ...read.header, timeline: read.timeline };
+  }
+
+  async listQuarantine(filter: ListQuarantineFilter = {}): Promise<StoredQuarantineEntry[]> {
+    const limit = limitOf(filter.limit);
+    if (filter.day !== undefined) {
+      if (!DAY.test(filter.day)) throw new UsageError(`day must be yyyy-mm-dd, got "${filter.day}"`);
+      return this.quarantineOf(filter.day, limit);
+    }
+    const found: StoredQuarantineEntry[] = [];
+    const today = this.clock();
+    for (let back = 0; back < this.lookbackDays && found.length < limit; back++) {
+      found.push(...(await this.quarantineOf(dayOf(isoTime(today - back * DAY_MS)), limit - found.length)));
+    }
+    return found;
+  }
+
+  async getQuarantineEntry(pk: string, sk: string): Promise<StoredQuarantineEntry | undefined> {
+    const { client, tableName } = this.context;
+    const output = await callDynamo('GetItem', tableName, () =>
+      client.send(new GetCommand({ TableName: tableName, Key: { pk, sk } })),
+    );
+    return output.Item === undefined ? undefined : parseQuarantineItem(output.Item);
+  }
+
+  private async quarantineOf(day: string, limit: number): Promise<StoredQuarantineEntry[]> {
+    const { items } = await queryAll(
+      this.context,
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': quarantinePk(day) },
+        ScanIndexForward: false,
+      },
+      limit,
+    );
+    return items.map(parseQuarantineItem);
+  }
+
+  private async queryIndex(
+    indexName: string,
+    [hashKey, rangeKey]: readonly [string, string],
+    partition: string,
+    since: string | undefined,
+    limit: number,
+    status?: StoredIncidentStatus,
+  ): Promise<StoredIncident[]> {
+    const values: Record<string, unknown> = { ':pk': partition };
+    if (since !== undefined) values[':since'] = since;
+    if (status !== undefined) values[':status'] = status;
+    const input: QueryInput = {
+      IndexName: indexName,
+      KeyConditionExpression: `${hashKey} = :pk${since === undefined ? '' : ` AND ${rangeKey} >= :since`}`,
+      ...(status === undefined
+        ? {}
+        : { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }),
+      ExpressionAttributeValues: values,
+      ScanIndexForward: false,
+    };
+    const { items } = await queryAll(this.context, input, limit);
+    return items.map(parseIncidentHeader);
+  }
+}
+
+function limitOf(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    throw new UsageError(`limit must be an integer from 1 to ${MAX_LIMIT}, got ${limit}`);
+  }
+  return limit;
+}
+
+function sinceOf(since: string): string {
+  const ms = Date.parse(since);
+  if (Number.isNaN(ms)) throw new UsageError(`since must be an ISO time, got "${since}"`);
+  return isoTime(ms);
+}
+
+function newestFirst(a: StoredIncident, b: StoredIncident): number {
+  if (a.openedAt !== b.openedAt) return a.openedAt < b.openedAt ? 1 : -1;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}

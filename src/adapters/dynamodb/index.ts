@@ -1,0 +1,21 @@
+export {
+  DEFAULT_STORE_OPTIONS,
+  DynamoDbIncidentStore,
+  type DynamoDbStoreConfig,
+  type DynamoDbStoreOptions,
+} from './dynamodb-store.ts';
+export {
+  type IgnoredStreamRecord,
+  type IncidentChange,
+  type IncidentChangeKind,
+  incidentChangeOf,
+} from './incident-change.ts';
+export {
+  type IncidentDetail,
+  IncidentQueries,
+  type IncidentQueriesConfig,
+  type ListIncidentsFilter,
+  type ListQuarantineFilter,
+} from './incident-queries.ts';
+export { MalformedItemError, type StoredIncident, type StoredQuarantineEntry } from './item-schemas.ts';
+export { IndexName, ItemType, type StoredIncidentStatus } from './keys.ts';

@@ -1,0 +1,291 @@
+import { z } from 'zod';
+import type { Signal } from '../../core/signals/types.ts';
+import type { Link } from '../../core/topology/links.ts';
+import { CorrelatorError } from '../../errors.ts';
+import { ItemType } from './keys.ts';
+import { actorSchema, alarmStateValueSchema, executionStatusSchema, signalSchema } from './signal-schema.ts';
+
+/**
+ * Everything read back from the table is parsed here, once, into the domain types: a malformed
+ * item fails loudly with its key instead of flowing on as a cast. Object shapes list their fields
+ * in the order the engine's types declare them: the pipeline compares a loaded incident with a
+ * re-derived one by serialization (see evolve-scope.ts), so key order is kept wherever the store
+ * controls it (DynamoDB itself returns map attributes in its own order).
+ */
+
+/** An item that does not have the shape its key promises: a bug or a hand edit, never retried away. */
+export class MalformedItemError extends CorrelatorError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'MalformedItemError';
+  }
+}
+
+export type RawItem = Readonly<Record<string, unknown>>;
+
+export function describeItemKey(item: RawItem): string {
+  const part = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+  return `(pk=${part(item.pk)}, sk=${part(item.sk)})`;
+}
+
+export function parseItem<T>(schema: z.ZodType<T>, item: RawItem, what: string): T {
+  const result = schema.safeParse(item);
+  if (!result.success) {
+    throw new MalformedItemError(
+      `Malformed ${what} item ${describeItemKey(item)}: ${z.prettifyError(result.error)}`,
+      { cause: result.error },
+    );
+  }
+  return result.data;
+}
+
+const keyFields = { pk: z.string(), sk: z.string() };
+const isoText = z.string().min(1);
+const count = z.number().int().nonnegative();
+
+// ---------------------------------------------------------------------------------------------
+// Signals (stored as a compact JSON string under each subject)
+// ---------------------------------------------------------------------------------------------
+
+const signalItemSchema = z.object({
+  ...keyFields,
+  type: z.literal(ItemType.signal),
+  signal: z.string().min(2),
+});
+
+/** The stored JSON text is untrusted like any input: parsed, then validated as a `Signal`. */
+export function parseSignalItem(item: RawItem): Signal {
+  const { signal: text } = parseItem(signalItemSchema, item, 'signal');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new MalformedItemError(`Malformed signal item ${describeItemKey(item)}: signal is not JSON`, {
+      cause: error,
+    });
+  }
+  const result = signalSchema.safeParse(json);
+  if (!result.success) {
+    throw new MalformedItemError(
+      `Malformed signal item ${describeItemKey(item)}: ${z.prettifyError(result.error)}`,
+      { cause: result.error },
+    );
+  }
+  return result.data;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Links
+// ---------------------------------------------------------------------------------------------
+
+const linkItemSchema = z.object({
+  ...keyFields,
+  type: z.literal(ItemType.link),
+  from: z.string().min(1),
+  to: z.string().min(1),
+  source: z.enum(['definition', 'nested', 'alarm-dimension', 'composite-rule', 'alarm-tag', 'static']),
+});
+
+export function parseLinkItem(item: RawItem): Link {
+  const { from, to, source } = parseItem(linkItemSchema, item, 'link');
+  return { from, to, source };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Incident header, timeline, scope state
+// ---------------------------------------------------------------------------------------------
+
+const incidentExecutionSchema = z.object({
+  executionArn: z.string(),
+  name: z.string(),
+  status: executionStatusSchema,
+  redriveCount: count,
+  error: z.string().optional(),
+  cause: z.string().optional(),
+  startDate: z.string().optional(),
+  stopDate: z.string().optional(),
+  durationMs: z.number().optional(),
+  signalId: z.string(),
+});
+
+const alarmTransitionSchema = z.object({
+  at: z.string(),
+  from: alarmStateValueSchema.optional(),
+  to: alarmStateValueSchema,
+  reason: z.string().optional(),
+  suppressedBy: z.string().optional(),
+  signalId: z.string(),
+});
+
+const incidentAlarmSchema = z.object({
+  alarmArn: z.string(),
+  alarmName: z.string(),
+  state: alarmStateValueSchema,
+  via: z.array(z.string()),
+  suppressor: z.string().optional(),
+  deleted: z.boolean(),
+  transitions: z.array(alarmTransitionSchema),
+});
+
+const incidentApiCallSchema = z.object({
+  eventName: z.string(),
+  eventTime: z.string(),
+  actor: actorSchema,
+  sourceIPAddress: z.string().optional(),
+  errorCode: z.string().optional(),
+  errorMessage: z.string().optional(),
+  target: z.string().optional(),
+  signalId: z.string(),
+});
+
+const incidentActorSchema = z.object({
+  arn: z.string(),
+  userName: z.string().optional(),
+  calls: count,
+});
+
+const hintSchema = z.object({
+  kind: z.enum([
+    'definition-updated',
+    'execution-stopped',
+    'alarm-fired',
+    'alarm-suppressed',
+    'alarm-changed',
+    'alarm-deleted',
+    'access-denied',
+    'common-error',
+  ]),
+  message: z.string(),
+  evidence: z.array(z.string()),
+});
+
+const severitySchema = z.enum(['SEV1', 'SEV2', 'SEV3', 'SEV4']);
+export const storedStatusSchema = z.enum(['OPEN', 'RESOLVED', 'SUPERSEDED']);
+
+/**
+ * The header as stored: the engine's incident without its timeline, plus bookkeeping. This is
+ * also what a stream subscriber sees in the NEW/OLD images.
+ */
+export const incidentHeaderSchema = z
+  .object({
+    ...keyFields,
+    type: z.literal(ItemType.incident),
+    id: z.string().min(1),
+    stateMachineArn: z.string().min(1),
+    title: z.string(),
+    status: storedStatusSchema,
+    severity: severitySchema,
+    openedAt: isoText,
+    lastSignalAt: isoText,
+    resolvedAt: isoText.nullable(),
+    flapCount: count,
+    counts: z.record(z.string(), count),
+    executions: z.array(incidentExecutionSchema),
+    alarms: z.array(incidentAlarmSchema),
+    apiCalls: z.array(incidentApiCallSchema),
+    actors: z.array(incidentActorSchema),
+    hints: z.array(hintSchema),
+    timelineOmitted: count,
+    signalCount: count,
+    mergedInto: z.string().optional(),
+    scopeVersion: z.number().int().positive(),
+    updatedAt: isoText,
+    /** Set when lists or texts were cut to keep the item far below DynamoDB's 400 KB. */
+    shrunk: z.boolean(),
+  })
+  .transform(({ pk: _pk, sk: _sk, type: _type, ...header }) => header);
+
+export type StoredIncident = z.output<typeof incidentHeaderSchema>;
+
+export const parseIncidentHeader = (item: RawItem): StoredIncident =>
+  parseItem(incidentHeaderSchema, item, 'incident header');
+
+const timelineKindSchema = z.enum([
+  'execution',
+  'alarm',
+  'alarm-config',
+  'api-call',
+  'incident-opened',
+  'incident-resolved',
+  'incident-reopened',
+]);
+
+const timelineItemSchema = z
+  .object({
+    ...keyFields,
+    type: z.literal(ItemType.timeline),
+    at: isoText,
+    kind: timelineKindSchema,
+    summary: z.string(),
+    signalId: z.string().optional(),
+  })
+  .transform(({ sk, at, kind, summary, signalId }) => ({
+    sk,
+    entry: signalId === undefined ? { at, kind, summary } : { at, kind, summary, signalId },
+  }));
+
+export const parseTimelineItem = (item: RawItem) => parseItem(timelineItemSchema, item, 'timeline');
+
+const timelineIndexItemSchema = z.object({
+  ...keyFields,
+  type: z.literal(ItemType.timelineIndex),
+  incidentId: z.string().min(1),
+  /** Sort keys of the timeline items that make up the incident's timeline, in timeline order. */
+  entries: z.array(z.string()),
+});
+
+export const parseTimelineIndexItem = (item: RawItem): { incidentId: string; entries: readonly string[] } => {
+  const { incidentId, entries } = parseItem(timelineIndexItemSchema, item, 'timeline index');
+  return { incidentId, entries };
+};
+
+const recentIncidentSchema = z.object({
+  id: z.string().min(1),
+  openedAt: isoText,
+  status: z.enum(['OPEN', 'RESOLVED']),
+});
+
+export type RecentIncident = z.output<typeof recentIncidentSchema>;
+
+const scopeStateItemSchema = z.object({
+  ...keyFields,
+  type: z.literal(ItemType.scope),
+  stateMachineArn: z.string().min(1),
+  version: z.number().int().positive(),
+  /** The scope's recent incidents, newest first, bounded: what `loadScope` reads back. */
+  recent: z.array(recentIncidentSchema),
+  /** The incident the OPEN pointer names, so a commit knows whether to move or delete it. */
+  openIncidentId: z.string().optional(),
+  updatedAt: isoText,
+});
+
+export type ScopeStateItem = z.output<typeof scopeStateItemSchema>;
+
+export const parseScopeStateItem = (item: RawItem): ScopeStateItem =>
+  parseItem(scopeStateItemSchema, item, 'scope state');
+
+// ---------------------------------------------------------------------------------------------
+// Quarantine
+// ---------------------------------------------------------------------------------------------
+
+const quarantineItemSchema = z
+  .object({
+    ...keyFields,
+    type: z.literal(ItemType.quarantine),
+    recordId: z.string(),
+    position: z.array(z.union([z.string(), z.number()])),
+    reason: z.string(),
+    quarantinedAt: isoText,
+    raw: z.instanceof(Uint8Array),
+    rawBytes: count,
+    rawSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    rawTruncated: z.boolean(),
+    expiresAt: z.number().int(),
+  })
+  .transform(({ type: _type, ...entry }) => entry);
+
+/** A quarantined record as stored: `raw` holds the first bytes only when `rawTruncated` is set. */
+export type StoredQuarantineEntry = z.output<typeof quarantineItemSchema>;
+
+export const parseQuarantineItem = (item: RawItem): StoredQuarantineEntry =>
+  parseItem(quarantineItemSchema, item, 'quarantine');

@@ -1,0 +1,131 @@
+import type { Incident } from '../../core/incident/types.ts';
+
+/**
+ * Items must stay far below DynamoDB's 400 KB item limit, whatever the incident. Sizes are measured
+ * as UTF-8 bytes of the JSON text, which over-counts DynamoDB's own accounting (no quotes, braces
+ * or commas there), so a budget measured this way is a safe one.
+ */
+export function serializedSize(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value, binaryAsLength), 'utf8');
+}
+
+/** Binary attributes count their length, not their JSON rendering as a map of indexes. */
+function binaryAsLength(_key: string, value: unknown): unknown {
+  return value instanceof Uint8Array ? 'x'.repeat(value.byteLength) : value;
+}
+
+export type IncidentHeaderFields = Omit<Incident, 'timeline'>;
+
+/** Text caps applied first: long causes and reasons are what usually makes a header large. */
+const TRIMMED_TEXT_CHARS = { cause: 512, reason: 256, errorMessage: 256, hintMessage: 512, title: 512 };
+
+/**
+ * Shrinks a header deterministically until `measure` says it fits: first cut the long texts, then
+ * halve the longest list (keeping its head) until it fits. The same input always shrinks the same
+ * way, so replays write the same item.
+ */
+export function shrinkHeader(
+  header: IncidentHeaderFields,
+  measure: (header: IncidentHeaderFields) => number,
+  maxBytes: number,
+): { readonly header: IncidentHeaderFields; readonly shrunk: boolean } {
+  if (measure(header) <= maxBytes) return { header, shrunk: false };
+  let current = trimTexts(header);
+  while (measure(current) > maxBytes) {
+    const next = halveLongestList(current);
+    if (next === undefined) {
+      throw new RangeError(`incident ${header.id} cannot be shrunk below ${maxBytes} bytes`);
+    }
+    current = next;
+  }
+  return { header: current, shrunk: true };
+}
+
+const cut = (text: string | undefined, chars: number): string | undefined =>
+  text === undefined || text.length <= chars ? text : `${text.slice(0, chars - 1)}…`;
+
+function trimTexts(header: IncidentHeaderFields): IncidentHeaderFields {
+  return {
+    ...header,
+    title: cut(header.title, TRIMMED_TEXT_CHARS.title) ?? header.title,
+    executions: header.executions.map((e) => ({ ...e, cause: cut(e.cause, TRIMMED_TEXT_CHARS.cause) })),
+    alarms: header.alarms.map((alarm) => ({
+      ...alarm,
+      transitions: alarm.transitions.map((t) => ({ ...t, reason: cut(t.reason, TRIMMED_TEXT_CHARS.reason) })),
+    })),
+    apiCalls: header.apiCalls.map((call) => ({
+      ...call,
+      errorMessage: cut(call.errorMessage, TRIMMED_TEXT_CHARS.errorMessage),
+    })),
+    hints: header.hints.map((hint) => ({
+      ...hint,
+      message: cut(hint.message, TRIMMED_TEXT_CHARS.hintMessage) ?? hint.message,
+    })),
+  };
+}
+
+type ShrinkableList = 'executions' | 'apiCalls' | 'alarms' | 'transitions' | 'hints' | 'evidence' | 'actors';
+
+/** Halves whichever list is longest (alarm transitions count per alarm); undefined when none can shrink. */
+function halveLongestList(header: IncidentHeaderFields): IncidentHeaderFields | undefined {
+  const half = <T>(list: readonly T[]): T[] => list.slice(0, Math.ceil(list.length / 2));
+  const transitions = header.alarms.map((alarm) => alarm.transitions.length);
+  const candidates: [ShrinkableList, number][] = [
+    ['executions', header.executions.length],
+    ['apiCalls', header.apiCalls.length],
+    ['alarms', header.alarms.length],
+    ['transitions', Math.max(0, ...transitions)],
+    ['hints', header.hints.length],
+    ['evidence', Math.max(0, ...header.hints.map((hint) => hint.evidence.length))],
+    ['actors', header.actors.length],
+  ];
+  const [longest, length] = candidates.reduce((best, candidate) =>
+    candidate[1] > best[1] ? candidate : best,
+  );
+  if (length <= 1) return undefined;
+  switch (longest) {
+    case 'executions':
+      return { ...header, executions: half(header.executions) };
+    case 'apiCalls':
+      return { ...header, apiCalls: half(header.apiCalls) };
+    case 'alarms':
+      return { ...header, alarms: half(header.alarms) };
+    case 'transitions':
+      return {
+        ...header,
+        alarms: header.alarms.map((alarm) =>
+          alarm.transitions.length === length ? { ...alarm, transitions: half(alarm.transitions) } : alarm,
+        ),
+      };
+    case 'hints':
+      return { ...header, hints: half(header.hints) };
+    case 'evidence':
+      return {
+        ...header,
+        hints: header.hints.map((hint) =>
+          hint.evidence.length === length ? { ...hint, evidence: half(hint.evidence) } : hint,
+        ),
+      };
+    case 'actors':
+      return { ...header, actors: half(header.actors) };
+  }
+}
+
+/**
+ * Bounds a list of timeline sort keys to a byte budget by dropping from the middle, as the engine
+ * bounds the timeline itself: the start and the end of an incident are what readers need.
+ */
+export function fitTimelineKeys<T>(
+  entries: readonly T[],
+  sizeOf: (entry: T) => number,
+  maxBytes: number,
+): { readonly kept: readonly T[]; readonly dropped: number } {
+  let total = entries.reduce((sum, entry) => sum + sizeOf(entry), 0);
+  if (total <= maxBytes) return { kept: entries, dropped: 0 };
+  const kept = [...entries];
+  while (total > maxBytes && kept.length > 0) {
+    const [removed] = kept.splice(Math.floor(kept.length / 2), 1);
+    if (removed !== undefined) total -= sizeOf(removed);
+  }
+  return { kept, dropped: entries.length - kept.length };
+}

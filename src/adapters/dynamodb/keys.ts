@@ -1,0 +1,111 @@
+import type { IncidentStatus, TimelineEntry } from '../../core/incident/types.ts';
+import { formatPosition } from '../../core/input/position.ts';
+import type { QuarantineEntry } from '../../core/pipeline/ports.ts';
+import type { Signal } from '../../core/signals/types.ts';
+import type { Link } from '../../core/topology/links.ts';
+
+/**
+ * The single-table layout (DESIGN §5), in one place: every key, index key and item type the
+ * adapters read or write is spelled here, so the layout can be reviewed without reading I/O code.
+ */
+
+export interface ItemKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** The `type` attribute every item carries, so a scan or a stream record tells its kind at a glance. */
+export const ItemType = {
+  incident: 'INCIDENT',
+  timeline: 'TIMELINE',
+  timelineIndex: 'TIMELINE_INDEX',
+  scope: 'SCOPE',
+  openPointer: 'OPEN_POINTER',
+  signal: 'SIGNAL',
+  link: 'LINK',
+  quarantine: 'QUARANTINE',
+} as const;
+
+export const IndexName = { byStatus: 'byStatus', byStateMachine: 'byStateMachine' } as const;
+
+/** Incidents a later derivation merged into another one keep their header under this status. */
+export type StoredIncidentStatus = IncidentStatus | 'SUPERSEDED';
+
+// Incident partition: the header, the timeline index and the timeline entries share `INC#<id>`,
+// so one Query on the partition returns the incident with its timeline.
+export const INCIDENT_PREFIX = 'INC#';
+export const HEAD_SK = 'HEAD';
+/** Which timeline items are the incident's current timeline, in order (see incident-items.ts). */
+export const TIMELINE_INDEX_SK = 'TIMELINE';
+export const TIMELINE_SK_PREFIX = 'EVT#';
+
+export const incidentPk = (incidentId: string): string => `${INCIDENT_PREFIX}${incidentId}`;
+export const incidentHeaderKey = (incidentId: string): ItemKey => ({
+  pk: incidentPk(incidentId),
+  sk: HEAD_SK,
+});
+export const timelineIndexKey = (incidentId: string): ItemKey => ({
+  pk: incidentPk(incidentId),
+  sk: TIMELINE_INDEX_SK,
+});
+/** Sorts like the engine orders the timeline: by time, then kind, then signal. */
+export const timelineEntrySk = (entry: TimelineEntry): string =>
+  `${TIMELINE_SK_PREFIX}${entry.at}#${entry.kind}#${entry.signalId ?? '-'}`;
+
+export const statusGsiPk = (status: StoredIncidentStatus): string => `STATUS#${status}`;
+export const stateMachineGsiPk = (stateMachineArn: string): string => `SM#${stateMachineArn}`;
+/** Both GSIs sort by opening time; the id breaks ties so two incidents never share a sort key. */
+export const openedGsiSk = (openedAt: string, incidentId: string): string => `${openedAt}#${incidentId}`;
+
+// Scope partition: the optimistic-lock STATE item and the open-incident pointer.
+export const SCOPE_STATE_SK = 'STATE';
+export const OPEN_POINTER_SK = 'OPEN';
+export const scopePk = (stateMachineArn: string): string => `SCOPE#${stateMachineArn}`;
+export const scopeStateKey = (stateMachineArn: string): ItemKey => ({
+  pk: scopePk(stateMachineArn),
+  sk: SCOPE_STATE_SK,
+});
+export const openPointerKey = (stateMachineArn: string): ItemKey => ({
+  pk: scopePk(stateMachineArn),
+  sk: OPEN_POINTER_SK,
+});
+
+// Context: each signal under each of its subjects, sorted by event time.
+export const contextPk = (subject: string): string => `CTX#${subject}`;
+/**
+ * Built from `eventTimeMs` rather than the `eventTime` text, so the sort key is canonical ISO with
+ * milliseconds and a range condition on `isoTime(sinceMs)` selects exactly `eventTimeMs >= sinceMs`.
+ */
+export const contextKey = (subject: string, signal: Signal): ItemKey => ({
+  pk: contextPk(subject),
+  sk: `${isoTime(signal.eventTimeMs)}#${signal.signalId}`,
+});
+
+// Topology: a link is stored both ways, so `linksFrom` and `linksTo` are both one Query per resource.
+export const linkPk = (from: string): string => `LINK#${from}`;
+export const reverseLinkPk = (to: string): string => `RLINK#${to}`;
+export const linkItemKey = (link: Link): ItemKey => ({ pk: linkPk(link.from), sk: `TO#${link.to}` });
+export const reverseLinkItemKey = (link: Link): ItemKey => ({
+  pk: reverseLinkPk(link.to),
+  sk: `FROM#${link.from}`,
+});
+
+// Quarantine: one partition per day, so an operator lists a day's rejects with one Query.
+export const quarantinePk = (day: string): string => `QUAR#${day}`;
+export const quarantineKey = (entry: QuarantineEntry): ItemKey => ({
+  pk: quarantinePk(dayOf(entry.quarantinedAt)),
+  sk: `${isoTime(Date.parse(entry.quarantinedAt))}#${entry.recordId}#${formatPosition(entry.position)}`,
+});
+
+/** `yyyy-mm-dd` (UTC) of an ISO time; refuses text that is not a time instead of keying it as `NaN`. */
+export function dayOf(isoText: string): string {
+  return isoTime(Date.parse(isoText)).slice(0, 10);
+}
+
+export function isoTime(ms: number): string {
+  if (!Number.isFinite(ms)) throw new RangeError(`not a time: ${ms}`);
+  return new Date(ms).toISOString();
+}
+
+/** DynamoDB TTL is epoch seconds. */
+export const ttlSeconds = (ms: number): number => Math.floor(ms / 1000);

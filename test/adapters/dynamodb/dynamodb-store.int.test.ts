@@ -1,0 +1,495 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoDbStreamsClient } from '../../../src/adapters/aws-clients.ts';
+import { DynamoDbIncidentStore } from '../../../src/adapters/dynamodb/dynamodb-store.ts';
+import { incidentChangeOf } from '../../../src/adapters/dynamodb/incident-change.ts';
+import { IncidentQueries } from '../../../src/adapters/dynamodb/incident-queries.ts';
+import { MemoryIncidentStore } from '../../../src/adapters/memory-store.ts';
+import type { Incident } from '../../../src/core/incident/types.ts';
+import type { IncidentStore } from '../../../src/core/pipeline/ports.ts';
+import { processBatch } from '../../../src/core/pipeline/process-batch.ts';
+import type { Signal } from '../../../src/core/signals/types.ts';
+import { ConfigurationError, TransientStoreError } from '../../../src/errors.ts';
+import { pipelineDeps, signalRecords } from '../../builders/pipeline.ts';
+import { checkoutOutage } from '../../builders/scenario.ts';
+import {
+  alarmArn,
+  apiCall,
+  execution,
+  executionArn,
+  functionArn,
+  minutes,
+  stateMachineArn,
+  T0,
+  userActor,
+} from '../../builders/signals.ts';
+import { type DynamoDbLocal, localClient, startDynamoDbLocal } from '../../helpers/dynamodb.ts';
+import { incident, timelineEntry } from './builders.ts';
+import { readTableStream } from './table-stream.ts';
+
+const NOW = Date.parse('2026-03-02T12:00:00.000Z');
+const DAY_S = 24 * 60 * 60;
+
+let local: DynamoDbLocal;
+
+beforeAll(async () => {
+  local = await startDynamoDbLocal();
+});
+
+afterAll(async () => {
+  await local?.stop();
+});
+
+async function freshStore(clock: () => number = () => NOW) {
+  const tableName = await local.createTable();
+  const store = new DynamoDbIncidentStore({ client: local.documentClient, tableName, clock });
+  const queries = new IncidentQueries({ client: local.documentClient, tableName, clock });
+  const raw = async (pk: string, sk: string) =>
+    (await local.documentClient.send(new GetCommand({ TableName: tableName, Key: { pk, sk } }))).Item;
+  const partition = async (pk: string) =>
+    (
+      await local.documentClient.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+        }),
+      )
+    ).Items ?? [];
+  return { store, queries, tableName, raw, partition };
+}
+
+/** The pipeline with its usual test wiring, on the given store. */
+async function runPipeline(store: IncidentStore, signals: readonly Signal[]) {
+  return processBatch(signalRecords(signals), { ...pipelineDeps(new MemoryIncidentStore()), store });
+}
+
+/** The scenario of the engine tests plus a second scope that flaps, so more than one incident exists. */
+function twoScopesWithFlap(): Signal[] {
+  return [
+    ...checkoutOutage(),
+    execution('billing-1', minutes(30), 'FAILED', { machine: 'billing', error: 'States.Timeout' }),
+    execution('billing-ok', minutes(33), 'SUCCEEDED', { machine: 'billing' }),
+    execution('billing-2', minutes(80), 'TIMED_OUT', { machine: 'billing' }),
+  ];
+}
+
+describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contract', () => {
+  it('keeps each signal under each subject and returns those at or after the time, once each', async () => {
+    const { store, raw } = await freshStore();
+    const early = execution('early', minutes(-10), 'FAILED', { error: 'E', cause: 'boom' });
+    const onTheBound = execution('bound', minutes(0), 'SUCCEEDED');
+    const call = apiCall('stop', minutes(5), 'StopExecution', userActor('bob'), {
+      stateMachine: 'orders',
+      execution: 'bound',
+    });
+    await store.saveSignals([early, onTheBound, call]);
+    await store.saveSignals([call]); // idempotent
+
+    const bySubjects = await store.signalsOf([stateMachineArn(), executionArn('bound')], minutes(0));
+    expect(bySubjects.map((s) => s.signalId).sort()).toEqual(['bound', 'stop']);
+    expect(bySubjects.find((s) => s.signalId === 'stop')).toEqual(call);
+    expect(await store.signalsOf([stateMachineArn()], minutes(-10))).toHaveLength(3);
+    expect(await store.signalsOf([executionArn('early')], minutes(-9))).toEqual([]);
+    expect(await store.signalsOf([stateMachineArn('unknown')], 0)).toEqual([]);
+
+    const item = await raw(`CTX#${stateMachineArn()}`, `${new Date(minutes(-10)).toISOString()}#early`);
+    expect(item).toMatchObject({ type: 'SIGNAL', signalId: 'early', kind: 'execution' });
+    expect(JSON.parse(String(item?.signal))).toEqual(early);
+    // TTL runs from the later of event time and now: these events are older than the clock.
+    expect(item?.expiresAt).toBe(Math.floor(NOW / 1000) + 14 * DAY_S);
+  });
+
+  it('finds links from either end and keeps one item per link when saved again', async () => {
+    const { store } = await freshStore();
+    const toMachine = {
+      from: functionArn('charge-card'),
+      to: stateMachineArn(),
+      source: 'definition' as const,
+    };
+    const alarmToFunction = {
+      from: alarmArn('charge-card-errors'),
+      to: functionArn('charge-card'),
+      source: 'alarm-dimension' as const,
+    };
+    await store.saveLinks([toMachine, alarmToFunction]);
+    await store.saveLinks([toMachine]);
+
+    expect(await store.linksFrom([functionArn('charge-card')])).toEqual([toMachine]);
+    expect(await store.linksTo([functionArn('charge-card')])).toEqual([alarmToFunction]);
+    expect(await store.linksTo([stateMachineArn(), functionArn('charge-card')])).toEqual([
+      toMachine,
+      alarmToFunction,
+    ]);
+    expect(await store.linksFrom([stateMachineArn()])).toEqual([]);
+  });
+
+  it('loads an unknown scope as version 0 and commits only against the version it holds', async () => {
+    const { store, raw } = await freshStore();
+    expect(await store.loadScope(stateMachineArn())).toEqual({ incidents: [], version: 0 });
+
+    const first = incident('inc-a', { status: 'OPEN', openedAt: new Date(T0).toISOString() });
+    expect(await store.commitScope(stateMachineArn(), 0, { incidents: [first], superseded: [] })).toBe(
+      'committed',
+    );
+    expect(await store.commitScope(stateMachineArn(), 0, { incidents: [first], superseded: [] })).toBe(
+      'conflict',
+    );
+    const loaded = await store.loadScope(stateMachineArn());
+    expect(loaded.version).toBe(1);
+    expect(loaded.incidents).toEqual([first]);
+    expect(await raw(`SCOPE#${stateMachineArn()}`, 'OPEN')).toMatchObject({ incidentId: 'inc-a' });
+
+    const resolved = {
+      ...first,
+      status: 'RESOLVED' as const,
+      resolvedAt: new Date(minutes(12)).toISOString(),
+    };
+    expect(await store.commitScope(stateMachineArn(), 1, { incidents: [resolved], superseded: [] })).toBe(
+      'committed',
+    );
+    expect(await store.loadScope(stateMachineArn())).toEqual({ incidents: [resolved], version: 2 });
+    expect(await raw(`SCOPE#${stateMachineArn()}`, 'OPEN')).toBeUndefined();
+  });
+
+  it('lets exactly one of two racing commits on the same version through', async () => {
+    const { store } = await freshStore();
+    const a = incident('inc-a', { title: 'from consumer A' });
+    const b = incident('inc-a', { title: 'from consumer B' });
+    const outcomes = await Promise.all([
+      store.commitScope(stateMachineArn(), 0, { incidents: [a], superseded: [] }),
+      store.commitScope(stateMachineArn(), 0, { incidents: [b], superseded: [] }),
+    ]);
+    expect([...outcomes].sort()).toEqual(['committed', 'conflict']);
+    const winner = outcomes[0] === 'committed' ? a : b;
+    expect(await store.loadScope(stateMachineArn())).toEqual({ incidents: [winner], version: 1 });
+  });
+
+  it('marks superseded incidents, drops them from the scope and keeps them readable', async () => {
+    const { store, queries, raw } = await freshStore();
+    const older = incident('inc-old', { openedAt: new Date(minutes(0)).toISOString() });
+    const newer = incident('inc-new', { openedAt: new Date(minutes(5)).toISOString() });
+    await store.commitScope(stateMachineArn(), 0, { incidents: [older, newer], superseded: [] });
+    const merged = { ...older, signalCount: 9 };
+    expect(
+      await store.commitScope(stateMachineArn(), 1, {
+        incidents: [merged],
+        superseded: [{ id: 'inc-new', mergedInto: 'inc-old' }],
+      }),
+    ).toBe('committed');
+
+    expect(await store.loadScope(stateMachineArn())).toEqual({ incidents: [merged], version: 2 });
+    expect(await raw('INC#inc-new', 'HEAD')).toMatchObject({
+      status: 'SUPERSEDED',
+      gsi1pk: 'STATUS#SUPERSEDED',
+      mergedInto: 'inc-old',
+      scopeVersion: 2,
+    });
+    expect(await queries.getIncident('inc-new')).toMatchObject({
+      status: 'SUPERSEDED',
+      mergedInto: 'inc-old',
+    });
+    expect((await queries.listIncidents({ status: 'SUPERSEDED' })).map((i) => i.id)).toEqual(['inc-new']);
+    expect((await queries.listIncidents()).map((i) => i.id)).toEqual(['inc-old']);
+    expect(await raw(`SCOPE#${stateMachineArn()}`, 'OPEN')).toMatchObject({ incidentId: 'inc-old' });
+  });
+
+  it('stores the timeline as its own items and deletes entries that fell out of it', async () => {
+    const { store, queries, partition } = await freshStore();
+    const opened = timelineEntry(minutes(0), 'incident-opened');
+    const failed = timelineEntry(minutes(0), 'execution', 'run-1');
+    const resolvedEarly = timelineEntry(minutes(3), 'incident-resolved');
+    const first = incident('inc-a', { timeline: [opened, failed, resolvedEarly] });
+    await store.commitScope(stateMachineArn(), 0, { incidents: [first], superseded: [] });
+
+    // A late failure undid the early resolution: its entry must not linger in the timeline.
+    const lateFailure = timelineEntry(minutes(4), 'execution', 'run-2');
+    const second = { ...first, timeline: [opened, failed, lateFailure] };
+    await store.commitScope(stateMachineArn(), 1, { incidents: [second], superseded: [] });
+
+    expect((await queries.getIncident('inc-a'))?.timeline).toEqual(second.timeline);
+    expect((await store.loadScope(stateMachineArn())).incidents).toEqual([second]);
+    const sks = (await partition('INC#inc-a')).map((item) => String(item.sk));
+    expect(sks.filter((sk) => sk.startsWith('EVT#'))).toHaveLength(3);
+    expect(sks.some((sk) => sk.includes('incident-resolved'))).toBe(false);
+    expect(sks).toContain('HEAD');
+    expect(sks).toContain('TIMELINE');
+  });
+
+  it('quarantines raw bytes, cutting very large records but keeping their size and digest', async () => {
+    const { store, queries } = await freshStore();
+    const small = new TextEncoder().encode('{"not": "an event"');
+    const big = new Uint8Array(400 * 1024).fill(65);
+    await store.quarantine([
+      {
+        recordId: 'seq-1',
+        position: ['Records', 0],
+        reason: 'not JSON at Records[0]',
+        raw: small,
+        quarantinedAt: '2026-03-02T12:00:00.000Z',
+      },
+      {
+        recordId: 'seq-2',
+        position: ['Records', 1, 'kinesis', 'data'],
+        reason: 'too large',
+        raw: big,
+        quarantinedAt: '2026-03-02T12:00:01.000Z',
+      },
+    ]);
+
+    const entries = await queries.listQuarantine({ day: '2026-03-02' });
+    expect(entries.map((e) => [e.recordId, e.rawBytes, e.rawTruncated])).toEqual([
+      ['seq-2', 400 * 1024, true],
+      ['seq-1', small.byteLength, false],
+    ]);
+    const [bigEntry, smallEntry] = entries;
+    expect(bigEntry?.raw.byteLength).toBe(300 * 1024);
+    expect(bigEntry?.position).toEqual(['Records', 1, 'kinesis', 'data']);
+    expect(new TextDecoder().decode(smallEntry?.raw)).toBe('{"not": "an event"');
+    expect(smallEntry?.rawSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(smallEntry?.expiresAt).toBe(Date.parse('2026-03-02T12:00:00.000Z') / 1000 + 30 * DAY_S);
+    expect(await queries.getQuarantineEntry(smallEntry?.pk ?? '', smallEntry?.sk ?? '')).toEqual(smallEntry);
+    // Without a day, the recent days are searched from the clock's today backwards.
+    expect(await queries.listQuarantine({ limit: 1 })).toEqual([bigEntry]);
+  });
+});
+
+describe('the engine pipeline on DynamoDB Local', () => {
+  it('derives the same incidents as the in-memory store', async () => {
+    const { store, queries } = await freshStore();
+    const memory = new MemoryIncidentStore();
+    const signals = twoScopesWithFlap();
+    const onDynamo = await runPipeline(store, signals);
+    await runPipeline(memory, signals);
+
+    expect(onDynamo.counts).toMatchObject({ records: signals.length, failed: 0, scopes: 2 });
+    const expected = memory.allIncidents();
+    expect(expected.map((i) => [i.stateMachineArn, i.status])).toEqual([
+      [stateMachineArn('orders'), 'RESOLVED'],
+      [stateMachineArn('billing'), 'OPEN'],
+    ]);
+    const stored = await Promise.all(
+      (await queries.listIncidents()).reverse().map((header) => queries.getIncident(header.id)),
+    );
+    expect(stored.map((detail) => (detail === undefined ? undefined : engineView(detail)))).toEqual(expected);
+    for (const scope of [stateMachineArn('orders'), stateMachineArn('billing')]) {
+      const loaded = await store.loadScope(scope);
+      const inMemory = await memory.loadScope(scope);
+      expect(loaded.incidents).toEqual(inMemory.incidents);
+    }
+  });
+
+  it('gives the same incidents when the batch is replayed, split and shuffled', async () => {
+    const { store, queries } = await freshStore();
+    const memory = new MemoryIncidentStore();
+    const signals = checkoutOutage();
+    await runPipeline(memory, signals);
+    const reversed = [...signals].reverse();
+    await runPipeline(store, reversed.slice(0, 5));
+    await runPipeline(store, reversed.slice(5));
+    const replay = await runPipeline(store, signals);
+
+    expect(replay.counts.failed).toBe(0);
+    const [header] = await queries.listIncidents({ stateMachineArn: stateMachineArn() });
+    const detail = await queries.getIncident(header?.id ?? '');
+    expect(detail === undefined ? undefined : engineView(detail)).toEqual(memory.allIncidents()[0]);
+  });
+
+  it('answers the query library from what the pipeline wrote', async () => {
+    const { store, queries } = await freshStore();
+    await runPipeline(store, twoScopesWithFlap());
+
+    const open = await queries.listIncidents({ status: 'OPEN' });
+    expect(open.map((i) => [i.stateMachineArn, i.flapCount])).toEqual([[stateMachineArn('billing'), 1]]);
+    const orders = await queries.listIncidents({ stateMachineArn: stateMachineArn('orders') });
+    expect(orders).toHaveLength(1);
+    const [outage] = orders;
+    expect(outage).toMatchObject({
+      status: 'RESOLVED',
+      severity: 'SEV2',
+      counts: { FAILED: 2, ABORTED: 1 },
+      scopeVersion: expect.any(Number),
+      updatedAt: '2026-03-02T12:00:00.000Z',
+      shrunk: false,
+    });
+    expect(outage?.actors.map((a) => a.userName).sort()).toEqual(['alice', 'bob']);
+    expect(
+      await queries.listIncidents({ stateMachineArn: stateMachineArn('orders'), status: 'OPEN' }),
+    ).toEqual([]);
+    expect(await queries.listIncidents({ since: new Date(minutes(20)).toISOString() })).toEqual(open);
+    expect((await queries.listIncidents({ limit: 1 })).map((i) => i.id)).toEqual(open.map((i) => i.id));
+
+    const detail = await queries.getIncident(outage?.id ?? '');
+    const kinds = detail?.timeline.map((entry) => entry.kind);
+    expect(kinds?.[0]).toBe('api-call');
+    expect(kinds).toContain('incident-opened');
+    expect(kinds?.at(-1)).toBe('incident-resolved');
+    expect(await queries.getIncident('inc-none')).toBeUndefined();
+  });
+});
+
+describe('errors that explain themselves', () => {
+  it('names a missing table and what to do about it', async () => {
+    const queries = new IncidentQueries({ client: local.documentClient, tableName: 'no-such-table' });
+    const failure = queries.listIncidents();
+    await expect(failure).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(queries.listIncidents()).rejects.toThrow(
+      'Table no-such-table does not exist: deploy first or start the local stack',
+    );
+    const store = new DynamoDbIncidentStore({
+      client: local.documentClient,
+      tableName: 'no-such-table',
+      clock: () => NOW,
+    });
+    await expect(store.loadScope(stateMachineArn())).rejects.toThrow('Table no-such-table does not exist');
+  });
+
+  it('says when the endpoint cannot be reached', async () => {
+    const unreachable = localClient('http://127.0.0.1:9');
+    const queries = new IncidentQueries({
+      client: DynamoDBDocumentClient.from(unreachable),
+      tableName: 'incidents',
+    });
+    const failure = queries.getIncident('inc-a');
+    await expect(failure).rejects.toBeInstanceOf(TransientStoreError);
+    await expect(queries.getIncident('inc-a')).rejects.toThrow(/Cannot reach DynamoDB for table incidents/);
+    unreachable.destroy();
+  });
+});
+
+describe('the table stream', () => {
+  it('carries incident headers that decode into opened, escalated, resolved and reopened', async () => {
+    const { store, tableName } = await freshStore();
+    const batches = [
+      [execution('run-1', minutes(0), 'FAILED', { error: 'E' })],
+      [2, 3, 4, 5, 6].map((n) => execution(`run-${n}`, minutes(n - 1), 'FAILED', { error: 'E' })),
+      [execution('ok', minutes(8), 'SUCCEEDED')],
+      [execution('run-7', minutes(40), 'FAILED', { error: 'E' })],
+    ];
+    for (const batch of batches) expect((await runPipeline(store, batch)).counts.failed).toBe(0);
+
+    const { Table } = await local.client.send(new DescribeTableCommand({ TableName: tableName }));
+    expect(Table?.StreamSpecification?.StreamViewType).toBe('NEW_AND_OLD_IMAGES');
+    const streams = createDynamoDbStreamsClient({
+      region: 'us-east-1',
+      endpoint: local.endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const records = await readTableStream(streams, Table?.LatestStreamArn ?? '');
+    streams.destroy();
+
+    const results = records.map(incidentChangeOf);
+    const changes = results.flatMap((result) => (result.kind === 'ignored' ? [] : [result]));
+    expect(changes.map((change) => [change.kind, change.incident.status, change.incident.severity])).toEqual([
+      ['opened', 'OPEN', 'SEV3'],
+      ['escalated', 'OPEN', 'SEV2'],
+      ['resolved', 'RESOLVED', 'SEV2'],
+      ['reopened', 'OPEN', 'SEV2'],
+    ]);
+    expect(changes[3]).toMatchObject({
+      previousStatus: 'RESOLVED',
+      previousFlapCount: 0,
+      incident: { flapCount: 1 },
+    });
+    // Everything else on the stream is timeline, scope and context items, which subscribers skip.
+    expect(results.filter((result) => result.kind === 'ignored').length).toBe(
+      records.length - changes.length,
+    );
+  });
+});
+
+describe('commits under pressure', () => {
+  it('splits a change too large for one transaction and still reads back every incident', async () => {
+    const tableName = await local.createTable();
+    const store = new DynamoDbIncidentStore({
+      client: local.documentClient,
+      tableName,
+      clock: () => NOW,
+      options: { transactionLimits: { maxActions: 3, maxBytes: 3_500_000 } },
+    });
+    const incidents = ['inc-a', 'inc-b', 'inc-c'].map((id, n) =>
+      incident(id, {
+        openedAt: new Date(minutes(n * 60)).toISOString(),
+        status: n === 2 ? 'OPEN' : 'RESOLVED',
+      }),
+    );
+    expect(await store.commitScope(stateMachineArn(), 0, { incidents, superseded: [] })).toBe('committed');
+    const loaded = await store.loadScope(stateMachineArn());
+    expect(loaded.version).toBe(4);
+    expect([...loaded.incidents].sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual(incidents);
+    expect(await store.commitScope(stateMachineArn(), 1, { incidents, superseded: [] })).toBe('conflict');
+  });
+
+  it('converges when two consumers commit the same scope at the same time', async () => {
+    const tableName = await local.createTable();
+    const consumer = () =>
+      new DynamoDbIncidentStore({ client: local.documentClient, tableName, clock: () => NOW });
+    const bothCommitting = barrier(2);
+    const batchA = [execution('run-1', minutes(0), 'FAILED'), execution('run-3', minutes(2), 'FAILED')];
+    const batchB = [execution('run-2', minutes(1), 'FAILED'), execution('ok', minutes(6), 'SUCCEEDED')];
+
+    const [reportA, reportB] = await Promise.all([
+      runPipeline(new FirstCommitWaits(consumer(), bothCommitting), batchA),
+      runPipeline(new FirstCommitWaits(consumer(), bothCommitting), batchB),
+    ]);
+
+    const attempts = [reportA, reportB].map((report) => {
+      const outcome = report.scopes[0]?.outcome;
+      return outcome?.ok === true ? outcome.attempts : -1;
+    });
+    expect(attempts.sort()).toEqual([1, 2]);
+    const memory = new MemoryIncidentStore();
+    await runPipeline(memory, [...batchA, ...batchB]);
+    const loaded = await consumer().loadScope(stateMachineArn());
+    expect(loaded.incidents).toEqual(memory.allIncidents());
+    expect(loaded.incidents[0]).toMatchObject({ status: 'RESOLVED', counts: { FAILED: 3, SUCCEEDED: 1 } });
+  });
+});
+
+/** Resolves once `parties` callers are waiting. */
+function barrier(parties: number): () => Promise<void> {
+  let waiting = 0;
+  let release: () => void = () => undefined;
+  const all = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return () => {
+    waiting += 1;
+    if (waiting === parties) release();
+    return all;
+  };
+}
+
+/** A consumer whose first commit waits until the other consumer is about to commit too. */
+class FirstCommitWaits implements IncidentStore {
+  private waited = false;
+
+  constructor(
+    private readonly store: IncidentStore,
+    private readonly wait: () => Promise<void>,
+  ) {}
+
+  linksFrom = (resources: readonly string[]) => this.store.linksFrom(resources);
+  linksTo = (resources: readonly string[]) => this.store.linksTo(resources);
+  saveLinks = (links: Parameters<IncidentStore['saveLinks']>[0]) => this.store.saveLinks(links);
+  saveSignals = (signals: readonly Signal[]) => this.store.saveSignals(signals);
+  signalsOf = (subjects: readonly string[], sinceMs: number) => this.store.signalsOf(subjects, sinceMs);
+  loadScope = (arn: string) => this.store.loadScope(arn);
+  quarantine = (entries: Parameters<IncidentStore['quarantine']>[0]) => this.store.quarantine(entries);
+
+  async commitScope(arn: string, version: number, change: Parameters<IncidentStore['commitScope']>[2]) {
+    if (!this.waited) {
+      this.waited = true;
+      await this.wait();
+    }
+    return this.store.commitScope(arn, version, change);
+  }
+}
+
+/** The engine's view of a stored incident: bookkeeping fields dropped. */
+function engineView(detail: NonNullable<Awaited<ReturnType<IncidentQueries['getIncident']>>>): Incident {
+  const { updatedAt: _u, scopeVersion: _v, shrunk: _s, mergedInto: _m, status, ...rest } = detail;
+  if (status === 'SUPERSEDED') throw new Error(`${detail.id} is superseded`);
+  return { ...rest, status };
+}

@@ -1,0 +1,250 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { DynamoDbIncidentStore } from '../../../src/adapters/dynamodb/dynamodb-store.ts';
+import { ConfigurationError, TransientStoreError } from '../../../src/errors.ts';
+import { execution, minutes, stateMachineArn } from '../../builders/signals.ts';
+import { incident } from './builders.ts';
+import { errorReply, type FakeCall, type FakeReply, fakeDocumentClient } from './fake-dynamodb.ts';
+
+const TABLE = 'incidents';
+const NOW = Date.parse('2026-03-02T12:00:00.000Z');
+
+function storeOn(reply: (call: FakeCall, calls: readonly FakeCall[]) => FakeReply, maxAttempts = 4) {
+  const fake = fakeDocumentClient(reply);
+  const sleeps: number[] = [];
+  const store = new DynamoDbIncidentStore({
+    client: fake.documentClient,
+    tableName: TABLE,
+    clock: () => NOW,
+    options: {
+      concurrency: 1,
+      retry: {
+        maxAttempts,
+        baseDelayMs: 10,
+        maxDelayMs: 1000,
+        random: () => 0.5,
+        sleep: async (ms) => void sleeps.push(ms),
+      },
+    },
+  });
+  return { store, calls: fake.calls, sleeps };
+}
+
+const requestsOf = (call: FakeCall | undefined): unknown[] => {
+  const items = call?.input.RequestItems;
+  if (typeof items !== 'object' || items === null) return [];
+  const forTable = Object.entries(items).find(([name]) => name === TABLE)?.[1];
+  return Array.isArray(forTable) ? forTable : [];
+};
+
+const keysOf = (call: FakeCall | undefined): unknown => {
+  const items = call?.input.RequestItems;
+  return typeof items === 'object' && items !== null ? Object.entries(items)[0]?.[1] : undefined;
+};
+
+/** Fifteen signals with two subjects each: thirty items, two BatchWriteItem requests. */
+const signals = Array.from({ length: 15 }, (_, index) => execution(`run-${index}`, minutes(index), 'FAILED'));
+
+const stateItem = (version: number) =>
+  marshall({
+    pk: `SCOPE#${stateMachineArn()}`,
+    sk: 'STATE',
+    type: 'SCOPE',
+    stateMachineArn: stateMachineArn(),
+    version,
+    recent: [{ id: 'inc-a', openedAt: '2026-03-02T10:00:00.000Z', status: 'OPEN' }],
+    openIncidentId: 'inc-a',
+    updatedAt: '2026-03-02T11:00:00.000Z',
+  });
+
+describe('DynamoDbIncidentStore bulk writes', () => {
+  it('writes 25 items per request and retries unprocessed items with backoff until they land', async () => {
+    let firstReply = true;
+    const { store, calls, sleeps } = storeOn((call) => {
+      if (call.operation !== 'BatchWriteItem') throw new Error(`unexpected ${call.operation}`);
+      if (!firstReply) return { body: { UnprocessedItems: {} } };
+      firstReply = false;
+      return { body: { UnprocessedItems: { [TABLE]: requestsOf(call).slice(0, 3) } } };
+    });
+    await store.saveSignals(signals);
+
+    expect(calls.map((call) => [call.operation, requestsOf(call).length])).toEqual([
+      ['BatchWriteItem', 25],
+      ['BatchWriteItem', 3],
+      ['BatchWriteItem', 5],
+    ]);
+    expect(requestsOf(calls[1])).toEqual(requestsOf(calls[0]).slice(0, 3));
+    // Full jitter pinned at 0.5 of min(1000, 10 * 2^1).
+    expect(sleeps).toEqual([10]);
+  });
+
+  it('gives up with a TransientStoreError after the configured attempts', async () => {
+    const { store, calls, sleeps } = storeOn(
+      (call) => ({ body: { UnprocessedItems: { [TABLE]: requestsOf(call).slice(0, 2) } } }),
+      3,
+    );
+    const failure = store.saveSignals(signals.slice(0, 1));
+    await expect(failure).rejects.toBeInstanceOf(TransientStoreError);
+    await expect(failure).rejects.toThrow(
+      'BatchWriteItem on table incidents: 2 item(s) still unprocessed after 3 attempts (throttled)',
+    );
+    expect(calls).toHaveLength(3);
+    expect(sleeps).toEqual([10, 20]);
+  });
+
+  it('turns a throttled request into a TransientStoreError that keeps the SDK error as cause', async () => {
+    const { store } = storeOn(() =>
+      errorReply('ThrottlingException', 'Rate of requests exceeds the allowed throughput'),
+    );
+    const failure = store.saveLinks([{ from: 'a', to: stateMachineArn(), source: 'static' }]);
+    await expect(failure).rejects.toThrow(
+      'DynamoDB BatchWriteItem on table incidents failed: ThrottlingException: Rate of requests exceeds the allowed throughput',
+    );
+    await expect(failure).rejects.toMatchObject({ cause: { name: 'ThrottlingException' } });
+  });
+});
+
+describe('DynamoDbIncidentStore.commitScope', () => {
+  const change = { incidents: [incident('inc-a')], superseded: [] };
+
+  /** STATE at version 1, then the index read (first leaving its key unprocessed), then the given transaction reply. */
+  function committing(transaction: FakeReply) {
+    let unprocessedOnce = true;
+    return storeOn((call) => {
+      switch (call.operation) {
+        case 'GetItem':
+          return { body: { Item: stateItem(1) } };
+        case 'BatchGetItem':
+          if (unprocessedOnce) {
+            unprocessedOnce = false;
+            return { body: { Responses: { [TABLE]: [] }, UnprocessedKeys: { [TABLE]: keysOf(call) } } };
+          }
+          return { body: { Responses: { [TABLE]: [] } } };
+        case 'BatchWriteItem':
+          return { body: {} };
+        case 'TransactWriteItems':
+          return transaction;
+        default:
+          throw new Error(`unexpected ${call.operation}`);
+      }
+    });
+  }
+
+  it('reads the STATE, retries unprocessed index keys, writes the timeline, then one transaction', async () => {
+    const { store, calls, sleeps } = committing({ body: {} });
+    expect(await store.commitScope(stateMachineArn(), 1, change)).toBe('committed');
+
+    expect(calls.map((call) => call.operation)).toEqual([
+      'GetItem',
+      'BatchGetItem',
+      'BatchGetItem',
+      'BatchWriteItem',
+      'TransactWriteItems',
+    ]);
+    expect(calls[0]?.input).toMatchObject({ ConsistentRead: true });
+    expect(keysOf(calls[1])).toMatchObject({
+      ConsistentRead: true,
+      Keys: [{ pk: { S: 'INC#inc-a' }, sk: { S: 'TIMELINE' } }],
+    });
+    expect(keysOf(calls[2])).toEqual(keysOf(calls[1]));
+    expect(sleeps).toEqual([10]);
+    const transaction = calls[4]?.input.TransactItems;
+    expect(transaction).toMatchObject([
+      {
+        Put: {
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeValues: { ':expected': { N: '1' } },
+          Item: { sk: { S: 'STATE' }, version: { N: '2' } },
+        },
+      },
+      { Put: { Item: { pk: { S: 'INC#inc-a' }, sk: { S: 'HEAD' }, scopeVersion: { N: '2' } } } },
+      { Put: { Item: { sk: { S: 'TIMELINE' } } } },
+    ]);
+  });
+
+  it('maps a failed version condition on the STATE item to a conflict', async () => {
+    const { store } = committing(
+      errorReply('TransactionCanceledException', 'Transaction cancelled', {
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }, { Code: 'None' }],
+      }),
+    );
+    expect(await store.commitScope(stateMachineArn(), 1, change)).toBe('conflict');
+  });
+
+  it('reports a conflict when a newer commit lands between the parts of a split commit', async () => {
+    const fake = fakeDocumentClient((call, calls) => {
+      if (call.operation === 'GetItem') return { body: { Item: stateItem(1) } };
+      if (call.operation !== 'TransactWriteItems') return { body: {} };
+      const parts = calls.filter((c) => c.operation === 'TransactWriteItems').length;
+      return parts === 1
+        ? { body: {} }
+        : errorReply('TransactionCanceledException', 'Transaction cancelled', {
+            CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }, { Code: 'None' }],
+          });
+    });
+    const store = new DynamoDbIncidentStore({
+      client: fake.documentClient,
+      tableName: TABLE,
+      clock: () => NOW,
+      options: { transactionLimits: { maxActions: 3, maxBytes: 3_500_000 } },
+    });
+    const two = { incidents: [incident('inc-a'), incident('inc-b')], superseded: [] };
+    expect(await store.commitScope(stateMachineArn(), 1, two)).toBe('conflict');
+    expect(fake.calls.filter((call) => call.operation === 'TransactWriteItems')).toHaveLength(2);
+  });
+
+  it('reports a conflict without writing anything when the version already moved on', async () => {
+    const { store, calls } = storeOn(() => ({ body: { Item: stateItem(3) } }));
+    expect(await store.commitScope(stateMachineArn(), 1, change)).toBe('conflict');
+    expect(calls.map((call) => call.operation)).toEqual(['GetItem']);
+  });
+
+  it('does not mistake a cancellation for another reason, or throttling, for a conflict', async () => {
+    const otherItem = committing(
+      errorReply('TransactionCanceledException', 'Transaction cancelled', {
+        CancellationReasons: [{ Code: 'None' }, { Code: 'ValidationError', Message: 'Item size too large' }],
+      }),
+    );
+    await expect(otherItem.store.commitScope(stateMachineArn(), 1, change)).rejects.toThrow(
+      /DynamoDB TransactWriteItems on table incidents failed: TransactionCanceledException/,
+    );
+    const throttled = committing(errorReply('ThrottlingException', 'slow down'));
+    const failure = throttled.store.commitScope(stateMachineArn(), 1, change);
+    await expect(failure).rejects.toBeInstanceOf(TransientStoreError);
+    await expect(failure).rejects.toMatchObject({ cause: { name: 'ThrottlingException' } });
+  });
+});
+
+describe('DynamoDbIncidentStore reads', () => {
+  it('explains a missing table', async () => {
+    const { store } = storeOn(() => errorReply('ResourceNotFoundException', 'Requested resource not found'));
+    const failure = store.loadScope(stateMachineArn());
+    await expect(failure).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(failure).rejects.toThrow(
+      'Table incidents does not exist: deploy first or start the local stack',
+    );
+  });
+
+  it('follows query pages and keeps each signal once across subjects', async () => {
+    const [first, second] = signals;
+    const page = (signal: typeof first, subject: string) =>
+      marshall({
+        pk: `CTX#${subject}`,
+        sk: `${signal?.eventTime}#${signal?.signalId}`,
+        type: 'SIGNAL',
+        signal: JSON.stringify(signal),
+      });
+    const { store, calls } = storeOn((call) => {
+      const start = call.input.ExclusiveStartKey;
+      return start === undefined
+        ? { body: { Items: [page(first, 'a')], LastEvaluatedKey: { pk: { S: 'x' }, sk: { S: 'y' } } } }
+        : { body: { Items: [page(second, 'a'), page(first, 'a')] } };
+    });
+    const found = await store.signalsOf([stateMachineArn()], 0);
+    expect(found).toEqual([first, second]);
+    expect(calls.map((call) => [call.input.ScanIndexForward, call.input.ConsistentRead])).toEqual([
+      [false, true],
+      [false, true],
+    ]);
+  });
+});

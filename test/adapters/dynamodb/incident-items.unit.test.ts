@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import {
+  engineIncident,
+  incidentItems,
+  readIncidentPartition,
+} from '../../../src/adapters/dynamodb/incident-items.ts';
+import { parseIncidentHeader } from '../../../src/adapters/dynamodb/item-schemas.ts';
+import { fitTimelineKeys, serializedSize, shrinkHeader } from '../../../src/adapters/dynamodb/item-size.ts';
+import type { Incident, IncidentExecution } from '../../../src/core/incident/types.ts';
+import { executionArn, minutes } from '../../builders/signals.ts';
+import { incident, timelineEntry } from './builders.ts';
+
+const META = { scopeVersion: 4, updatedAt: '2026-03-02T12:00:00.000Z' };
+
+/** Every item of an incident partition, as a Query would return them. */
+function partitionOf(source: Incident) {
+  const items = incidentItems(source, META);
+  return [items.header, items.timelineIndex, ...items.timeline.values()];
+}
+
+function hasUndefined(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (Array.isArray(value)) return value.some(hasUndefined);
+  if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array))
+    return Object.values(value).some(hasUndefined);
+  return false;
+}
+
+describe('the incident codec', () => {
+  it('writes the header with index keys and no undefined anywhere, the timeline as its own items', () => {
+    const source = incident('inc-a');
+    const items = incidentItems(source, META);
+    expect(items.header).toMatchObject({
+      pk: 'INC#inc-a',
+      sk: 'HEAD',
+      type: 'INCIDENT',
+      gsi1pk: 'STATUS#OPEN',
+      gsi1sk: `${source.openedAt}#inc-a`,
+      gsi2pk: `SM#${source.stateMachineArn}`,
+      gsi2sk: `${source.openedAt}#inc-a`,
+      scopeVersion: 4,
+      updatedAt: META.updatedAt,
+      shrunk: false,
+    });
+    expect(items.header).not.toHaveProperty('timeline');
+    expect(hasUndefined(items.header)).toBe(false);
+    expect(items.timelineKeys).toEqual([
+      `EVT#${source.openedAt}#incident-opened#-`,
+      `EVT#${source.openedAt}#execution#run-1`,
+    ]);
+    expect(items.timelineIndex).toEqual({
+      pk: 'INC#inc-a',
+      sk: 'TIMELINE',
+      type: 'TIMELINE_INDEX',
+      incidentId: 'inc-a',
+      entries: items.timelineKeys,
+    });
+    expect([...items.timeline.values()].map((item) => item.type)).toEqual(['TIMELINE', 'TIMELINE']);
+  });
+
+  it('reads back exactly the incident it wrote, in any item order', () => {
+    const source = incident('inc-a');
+    const read = readIncidentPartition(partitionOf(source).reverse());
+    expect(read?.missingTimelineEntries).toBe(0);
+    expect(read === undefined ? undefined : engineIncident(read.header, read.timeline)).toEqual(source);
+  });
+
+  it('follows the index, not every entry item: stale entries are ignored, order is the index order', () => {
+    const first = incident('inc-a', {
+      timeline: [
+        timelineEntry(minutes(0), 'incident-opened'),
+        timelineEntry(minutes(3), 'incident-resolved'),
+      ],
+    });
+    const later = {
+      ...first,
+      timeline: [timelineEntry(minutes(0), 'incident-opened'), timelineEntry(minutes(1), 'execution', 'x')],
+    };
+    const stale = [...incidentItems(first, META).timeline.values()];
+    const read = readIncidentPartition([...stale, ...partitionOf(later)]);
+    expect(read?.timeline).toEqual(later.timeline);
+  });
+
+  it('counts entries its index names but the read did not see', () => {
+    const [header, index] = partitionOf(incident('inc-a'));
+    const read = readIncidentPartition([header, index].filter((item) => item !== undefined));
+    expect(read?.timeline).toEqual([]);
+    expect(read?.missingTimelineEntries).toBe(2);
+    expect(readIncidentPartition([index].filter((item) => item !== undefined))).toBeUndefined();
+  });
+
+  it('gives the engine no superseded incident', () => {
+    const { header } = incidentItems(incident('inc-a'), META);
+    const stored = parseIncidentHeader({ ...header, status: 'SUPERSEDED', mergedInto: 'inc-b' });
+    expect(engineIncident(stored, [])).toBeUndefined();
+  });
+});
+
+describe('keeping items far below 400 KB', () => {
+  const run = (index: number, cause: string): IncidentExecution => ({
+    executionArn: executionArn(`run-${index}`),
+    name: `run-${index}`,
+    status: 'FAILED',
+    redriveCount: 0,
+    error: 'Lambda.Unknown',
+    cause,
+    signalId: `run-${index}`,
+  });
+
+  it('trims long causes first and flags the header', () => {
+    const big = incident('inc-big', {
+      executions: Array.from({ length: 40 }, (_, i) => run(i, 'x'.repeat(4000))),
+    });
+    const items = incidentItems(big, META, { maxHeaderBytes: 60_000, maxTimelineIndexBytes: 10_000 });
+    const header = parseIncidentHeader(items.header);
+    expect(header.shrunk).toBe(true);
+    expect(header.executions).toHaveLength(40);
+    expect(header.executions[0]?.cause).toHaveLength(512);
+    expect(header.executions[0]?.cause?.endsWith('…')).toBe(true);
+    expect(serializedSize(items.header)).toBeLessThanOrEqual(60_000);
+  });
+
+  it('then halves the longest lists, keeping their heads, the same way every time', () => {
+    const many = incident('inc-many', { executions: Array.from({ length: 800 }, (_, i) => run(i, 'short')) });
+    const measure = (fields: Parameters<typeof serializedSize>[0]) => serializedSize(fields);
+    const { timeline: _t, ...fields } = many;
+    const once = shrinkHeader(fields, measure, 50_000);
+    const again = shrinkHeader(fields, measure, 50_000);
+    expect(once.shrunk).toBe(true);
+    expect(once.header.executions.length).toBeLessThan(800);
+    expect(once.header.executions[0]).toEqual(many.executions[0]);
+    expect(measure(once.header)).toBeLessThanOrEqual(50_000);
+    expect(again).toEqual(once);
+  });
+
+  it('leaves a header that fits untouched', () => {
+    const { timeline: _t, ...fields } = incident('inc-small');
+    const result = shrinkHeader(fields, serializedSize, 300 * 1024);
+    expect(result).toEqual({ header: fields, shrunk: false });
+  });
+
+  it('bounds the timeline index by dropping from the middle and counting what was dropped', () => {
+    const entries = Array.from({ length: 10 }, (_, i) => `k${i}`);
+    expect(fitTimelineKeys(entries, () => 10, 60)).toEqual({
+      kept: ['k0', 'k1', 'k2', 'k7', 'k8', 'k9'],
+      dropped: 4,
+    });
+    const long = incident('inc-long', {
+      timeline: Array.from({ length: 50 }, (_, i) => timelineEntry(minutes(i), 'execution', `run-${i}`)),
+    });
+    const items = incidentItems(long, META, { maxHeaderBytes: 300 * 1024, maxTimelineIndexBytes: 1500 });
+    expect(items.timelineKeys.length).toBeLessThan(50);
+    expect(items.timelineKeys[0]).toContain('run-0');
+    expect(items.timelineKeys.at(-1)).toContain('run-49');
+    expect(parseIncidentHeader(items.header)).toMatchObject({
+      shrunk: true,
+      timelineOmitted: 50 - items.timelineKeys.length,
+    });
+  });
+});
