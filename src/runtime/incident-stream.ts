@@ -1,0 +1,60 @@
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { type IncidentChange, incidentChangeOf } from '../adapters/dynamodb/incident-change.ts';
+import type { ChangePublisher, PublishableChange } from '../adapters/publishers/change-publisher.ts';
+import type { Logger } from './logger.ts';
+
+export interface IncidentStreamDeps {
+  readonly publisher: ChangePublisher;
+  readonly logger: Logger;
+  readonly clock: () => number;
+}
+
+export type IncidentStreamHandler = (event: DynamoDBStreamEvent) => Promise<void>;
+
+/** The body subscribers receive: the change kind, what it was before where that matters, and the incident. */
+export function toPublishable(change: IncidentChange): PublishableChange {
+  const { incident } = change;
+  return {
+    type: change.kind,
+    incidentId: incident.id,
+    stateMachineArn: incident.stateMachineArn,
+    severity: incident.severity,
+    status: incident.status,
+    body: change,
+  };
+}
+
+/**
+ * Turns the table's stream into typed incident changes and publishes them. A publish failure
+ * throws, so Lambda retries the stream batch (bisecting it); subscribers may therefore see a
+ * change twice and should dedupe on incident id + kind + incident.updatedAt.
+ */
+export function createIncidentStreamHandler(deps: IncidentStreamDeps): IncidentStreamHandler {
+  return async (event) => {
+    const started = deps.clock();
+    const changes: IncidentChange[] = [];
+    const ignored = new Map<string, number>();
+    for (const record of event.Records) {
+      const decoded = incidentChangeOf(record);
+      if (decoded.kind === 'ignored') ignored.set(decoded.reason, (ignored.get(decoded.reason) ?? 0) + 1);
+      else changes.push(decoded);
+    }
+    if (changes.length > 0) await deps.publisher.publish(changes.map(toPublishable));
+    deps.logger.info(
+      {
+        records: event.Records.length,
+        published: changes.length,
+        kinds: countBy(changes.map((c) => c.kind)),
+        ignored: Object.fromEntries(ignored),
+        durationMs: deps.clock() - started,
+      },
+      'incident stream batch processed',
+    );
+  };
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
