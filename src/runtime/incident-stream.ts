@@ -20,6 +20,7 @@ export function toPublishable(change: IncidentChange): PublishableChange {
     stateMachineArn: incident.stateMachineArn,
     severity: incident.severity,
     status: incident.status,
+    title: incident.title,
     body: change,
   };
 }

@@ -5,6 +5,7 @@ export interface PublishableChange {
   readonly stateMachineArn: string;
   readonly severity: string;
   readonly status: string;
+  readonly title: string;
   readonly body: unknown;
 }
 

@@ -1,15 +1,111 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
-import type { CommandContext } from '../io.ts';
-import { registerPlaceholderCommand } from './not-implemented.ts';
+import { type LocalApp, startLocalApp } from '../../runtime/local-app.ts';
+import { createLogger } from '../../runtime/logger.ts';
+import { describeEvent, outgoingEventsOf } from '../../runtime/outgoing-events.ts';
+import { type CliIo, type CommandContext, EXIT_OK } from '../io.ts';
+import { incidentTable } from '../render/incident-table.ts';
 
-const START_ISSUE = 4;
+export const DEFAULT_DATA_DIR = '.data';
+const DEMO_SCENARIO = new URL('../../../examples/scenarios/checkout-outage.ndjson', import.meta.url);
+/** A pause between demo events, so incident changes can be watched appearing one by one. */
+const DEMO_PAUSE_MS = 150;
+
+export interface StartOptions {
+  readonly dataDir: string;
+  readonly demo: boolean;
+  readonly verbose: boolean;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Sends the demo scenario through the local EventBridge one event at a time, printing progress. */
+export async function replayDemo(app: LocalApp, io: CliIo, pauseMs = DEMO_PAUSE_MS): Promise<void> {
+  const { events, rejected } = outgoingEventsOf(readFileSync(DEMO_SCENARIO));
+  if (rejected.length > 0) throw new Error(`the demo scenario is broken: ${rejected[0]?.reason}`);
+  io.stdout(
+    `\nReplaying ${path.basename(DEMO_SCENARIO.pathname)}: ${events.length} events → EventBridge rules → Kinesis → consumer → DynamoDB → stream\n`,
+  );
+  const width = String(events.length).length;
+  for (const [index, event] of events.entries()) {
+    const result = await app.stack.eventBus.putEvents([event]);
+    const { at, summary } = describeEvent(event);
+    const routed = result.recordsSent > 0 ? '' : '  (matched no rule: not sent)';
+    io.stdout(
+      `  → [${String(index + 1).padStart(width)}/${events.length}] ${at.slice(11, 19) || '--:--:--'}  ${summary}${routed}\n`,
+    );
+    await sleep(pauseMs);
+  }
+  await app.stack.whenIdle({ timeoutMs: 60_000 });
+}
+
+function instructions(app: LocalApp, dataDir: string): string {
+  const { endpoints, names } = app.stack;
+  return [
+    '',
+    `Local stack running: DynamoDB Local ${endpoints.dynamodb}, Kinesis (kinesalite) ${endpoints.kinesis}`,
+    `Table ${names.table}, stream ${names.stream}, data kept in ${dataDir}/ (survives restarts).`,
+    'In another terminal:',
+    '  npm run incidents -- send examples/scenarios/checkout-outage.ndjson   # replaying is idempotent',
+    '  npm run incidents -- list',
+    '  npm run incidents -- show <incident id>',
+    '  npm run incidents -- tail                                             # follow incident changes',
+    '  npm run incidents -- quarantine list',
+    'Press Ctrl-C to stop.',
+    '',
+  ].join('\n');
+}
+
+function untilSignalled(): Promise<string> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: string) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+export async function runStart(options: StartOptions, io: CliIo): Promise<number> {
+  const logger = createLogger(options.verbose ? 'info' : 'warn');
+  const started = Date.now();
+  io.stdout(`Starting DynamoDB Local (Java) and kinesalite; creating the table and stream from infra/ …\n`);
+  const app = await startLocalApp({
+    dataDir: options.dataDir,
+    logger,
+    printChange: (line) => io.stdout(`${line}\n`),
+    handleProcessSignals: false,
+  });
+  try {
+    io.stdout(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+    if (options.demo) {
+      await replayDemo(app, io);
+      const incidents = await app.queries.listIncidents({ limit: 20 });
+      io.stdout(`\nIncidents in the table (${incidents.length}):\n${incidentTable(incidents)}\n`);
+    }
+    io.stdout(instructions(app, options.dataDir));
+    const signal = await untilSignalled();
+    io.stdout(`\n${signal}: stopping the local stack …\n`);
+  } finally {
+    await app.stop();
+  }
+  io.stdout('Stopped.\n');
+  return EXIT_OK;
+}
 
 export function registerStartCommand(program: Command, context: CommandContext): void {
-  registerPlaceholderCommand(
-    program,
-    context,
-    'start',
-    'run the local stack with a demo scenario',
-    START_ISSUE,
-  );
+  program
+    .command('start')
+    .description(
+      'start the local stack (DynamoDB Local + kinesalite), replay the demo scenario, keep running',
+    )
+    .option('--data-dir <dir>', 'where the emulators keep their data', DEFAULT_DATA_DIR)
+    .option('--no-demo', 'do not replay the demo scenario')
+    .option('--verbose', 'log the pipeline (one line per batch)', false)
+    .action(async (options: StartOptions) => {
+      context.setExitCode(await runStart(options, context.io));
+    });
 }

@@ -5,7 +5,12 @@ import type { Incident } from '../../core/incident/types.ts';
 const FAILED = ['FAILED', 'TIMED_OUT'];
 
 /** The on-call view: one row per incident, the top hint last because it is the longest. */
-export function incidentTable(incidents: readonly Incident[]): string {
+export type IncidentRow = Pick<
+  Incident,
+  'id' | 'stateMachineArn' | 'severity' | 'openedAt' | 'counts' | 'alarms' | 'hints' | 'flapCount'
+> & { readonly status: string };
+
+export function incidentTable(incidents: readonly IncidentRow[]): string {
   const table = new Table({
     head: ['id', 'state machine', 'status', 'sev', 'opened (UTC)', 'failed', 'alarms', 'top hint'],
     colWidths: [26, 18, 10, 6, 22, 8, 8, 60],

@@ -11,6 +11,7 @@ const change = (n: number): PublishableChange => ({
   stateMachineArn: 'arn:aws:states:us-east-1:111122223333:stateMachine:orders',
   severity: 'SEV2',
   status: 'OPEN',
+  title: 'orders: 1 execution(s) failed',
   body: { type: 'opened', incidentId: `inc-${n}` },
 });
 

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replayDemo } from '../../src/cli/commands/start.ts';
+import { DEFAULT_CONFIG } from '../../src/core/config.ts';
+import { isProcessAlive } from '../../src/local/child-process.ts';
+import { correlateOffline } from '../../src/runtime/correlate-offline.ts';
+import { type LocalApp, startLocalApp } from '../../src/runtime/local-app.ts';
+import { captureIo } from '../cli/capture-io.ts';
+import { temporaryDirectory, testLogger } from '../local/helpers.ts';
+
+const demoBytes = readFileSync(new URL('../../examples/scenarios/checkout-outage.ndjson', import.meta.url));
+
+/**
+ * The product end to end on real emulators: local EventBridge rules → kinesalite → the consumer
+ * through the local event source mapping → DynamoDB Local → its stream → the stream handler.
+ */
+describe('the local app replaying the demo scenario', () => {
+  const dataDir = temporaryDirectory('local-app');
+  const changes: string[] = [];
+  let app: LocalApp;
+
+  const start = () =>
+    startLocalApp({
+      dataDir: dataDir.path,
+      logger: testLogger(),
+      printChange: (line) => changes.push(line),
+      handleProcessSignals: false,
+    });
+
+  beforeAll(async () => {
+    app = await start();
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    dataDir.remove();
+  });
+
+  it('stores the same incident the offline pipeline derives, and streams its changes', async () => {
+    const io = captureIo();
+    await replayDemo(app, io, 0);
+    expect(io.out()).toContain('[18/18]');
+    expect(io.out()).toContain('(matched no rule: not sent)');
+
+    const offline = await correlateOffline([{ name: 'demo', bytes: demoBytes }], DEFAULT_CONFIG, Date.now);
+    const [expected] = offline.incidents;
+    const stored = await app.queries.listIncidents({});
+    expect(stored.map((i) => [i.id, i.status, i.severity, i.resolvedAt])).toEqual([
+      [expected?.id, 'RESOLVED', 'SEV2', '2026-11-20T09:22:00.000Z'],
+    ]);
+    const detail = await app.queries.getIncident(expected?.id ?? '');
+    expect(detail?.timeline.map((t) => t.summary)).toEqual(expected?.timeline.map((t) => t.summary));
+    expect(detail?.hints).toEqual(expected?.hints);
+
+    await app.stack.whenIdle({ timeoutMs: 30_000 });
+    expect(changes.some((line) => line.includes('opened') && line.includes(expected?.id ?? '?'))).toBe(true);
+    expect(changes.at(-1)).toMatch(/resolved .* RESOLVED/);
+  });
+
+  it('keeps the incidents across a restart, and a second replay changes nothing (idempotent)', async () => {
+    const javaPid = app.stack.dynamoDbPid;
+    await app.stop();
+    expect(isProcessAlive(javaPid)).toBe(false);
+
+    app = await start();
+    const before = await app.queries.listIncidents({});
+    changes.length = 0;
+    await replayDemo(app, captureIo(), 0);
+    await app.stack.whenIdle({ timeoutMs: 30_000 });
+    const after = await app.queries.listIncidents({});
+    expect(after).toHaveLength(1);
+    expect(after.map((i) => [i.id, i.updatedAt])).toEqual(before.map((i) => [i.id, i.updatedAt]));
+    expect(changes).toEqual([]);
+  });
+});
