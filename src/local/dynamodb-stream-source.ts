@@ -1,0 +1,150 @@
+import {
+  DescribeStreamCommand,
+  type DescribeStreamCommandOutput,
+  type DynamoDBStreamsClient,
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  TrimmedDataAccessException,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { Logger } from 'pino';
+import { LOCAL_ACCOUNT_ID } from './constants.ts';
+import { toLambdaDynamoDbRecord } from './dynamodb-stream-record.ts';
+import { compileEventPattern } from './event-pattern.ts';
+import { mappingStorage } from './event-source/mapping-storage.ts';
+import type { OnFailureDestination } from './event-source/on-failure.ts';
+import { StreamEventSource } from './event-source/stream-event-source.ts';
+import type {
+  BatchPolicy,
+  EventSource,
+  PollingOptions,
+  ShardInfo,
+  ShardReader,
+  StreamBatchHandler,
+} from './event-source/types.ts';
+
+/**
+ * The local stand-in for Lambda's DynamoDB Streams event source mapping: follows the table's
+ * stream shard by shard (including shards that roll over) and calls the handler with the
+ * `DynamoDBStreamEvent` Lambda would send. Filter criteria are the same patterns serverless.yml
+ * gives Lambda (`filterPatterns`), optionally with a predicate on top.
+ */
+
+export type DynamoDbStreamHandler = StreamBatchHandler<DynamoDBRecord>;
+
+export interface DynamoDbStreamSourceOptions extends BatchPolicy, PollingOptions {
+  readonly streams: DynamoDBStreamsClient;
+  /** The table's LatestStreamArn. */
+  readonly streamArn: string;
+  readonly region: string;
+  readonly handler: DynamoDbStreamHandler;
+  readonly logger: Logger;
+  /** Lambda filter criteria patterns: a record is delivered when any of them matches it. */
+  readonly filterPatterns?: readonly unknown[];
+  /** Further narrows what is delivered; applied after the patterns. */
+  readonly filter?: (record: DynamoDBRecord) => boolean;
+  /** Default "table-stream-handler". */
+  readonly name?: string;
+  readonly dataDir?: string;
+  readonly onFailure?: OnFailureDestination;
+}
+
+const MAX_GET_RECORDS_LIMIT = 1_000;
+
+function dynamoDbShardReader(
+  streams: DynamoDBStreamsClient,
+  streamArn: string,
+  region: string,
+): ShardReader<DynamoDBRecord> {
+  return {
+    sourceArn: streamArn,
+    listShards: async (signal) => {
+      const shards: ShardInfo[] = [];
+      let lastShardId: string | undefined;
+      do {
+        const page: DescribeStreamCommandOutput = await streams.send(
+          new DescribeStreamCommand({
+            StreamArn: streamArn,
+            ...(lastShardId === undefined ? {} : { ExclusiveStartShardId: lastShardId }),
+          }),
+          { abortSignal: signal },
+        );
+        for (const shard of page.StreamDescription?.Shards ?? []) {
+          if (shard.ShardId === undefined) continue;
+          shards.push({
+            shardId: shard.ShardId,
+            ...(shard.ParentShardId === undefined ? {} : { parentShardId: shard.ParentShardId }),
+          });
+        }
+        lastShardId = page.StreamDescription?.LastEvaluatedShardId;
+      } while (lastShardId !== undefined);
+      return shards;
+    },
+    shardIterator: async (shardId, position, signal) => {
+      const response = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shardId,
+          ShardIteratorType: position.type,
+          ...(position.type === 'AFTER_SEQUENCE_NUMBER' ? { SequenceNumber: position.sequenceNumber } : {}),
+        }),
+        { abortSignal: signal },
+      );
+      return response.ShardIterator;
+    },
+    readPage: async (_shardId, iterator, limit, signal) => {
+      const response = await streams.send(
+        new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(limit, MAX_GET_RECORDS_LIMIT) }),
+        { abortSignal: signal },
+      );
+      const records = (response.Records ?? []).flatMap((record) => {
+        const sequenceNumber = record.dynamodb?.SequenceNumber;
+        if (sequenceNumber === undefined) return [];
+        return [
+          {
+            sequenceNumber,
+            arrivalMs: record.dynamodb?.ApproximateCreationDateTime?.getTime(),
+            payload: toLambdaDynamoDbRecord(record, streamArn, region),
+          },
+        ];
+      });
+      return { records, nextIterator: response.NextShardIterator, caughtUp: records.length === 0 };
+    },
+    isExpiredIterator: (error) =>
+      error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException,
+  };
+}
+
+function recordFilter(
+  options: DynamoDbStreamSourceOptions,
+): ((record: DynamoDBRecord) => boolean) | undefined {
+  const patterns = (options.filterPatterns ?? []).map((pattern) => compileEventPattern(pattern));
+  const predicate = options.filter;
+  if (patterns.length === 0 && predicate === undefined) return undefined;
+  return (record) =>
+    (patterns.length === 0 || patterns.some((pattern) => pattern.matches(record))) &&
+    (predicate === undefined || predicate(record));
+}
+
+/** Starts polling; resolves once the shards are known and their workers run. */
+export async function startDynamoDbStreamSource(options: DynamoDbStreamSourceOptions): Promise<EventSource> {
+  const name = options.name ?? 'table-stream-handler';
+  const filter = recordFilter(options);
+  const source = new StreamEventSource<DynamoDBRecord>({
+    ...options,
+    name,
+    reader: dynamoDbShardReader(options.streams, options.streamArn, options.region),
+    ...(filter === undefined ? {} : { filter }),
+    ...mappingStorage({
+      name,
+      dataDir: options.dataDir,
+      onFailure: options.onFailure,
+      logger: options.logger,
+    }),
+    batchInfoKey: 'DDBStreamBatchInfo',
+    functionArn: `arn:aws:lambda:${options.region}:${LOCAL_ACCOUNT_ID}:function:${name}`,
+  });
+  await source.start();
+  return source;
+}
