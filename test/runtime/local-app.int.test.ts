@@ -53,7 +53,11 @@ describe('the local app replaying the demo scenario', () => {
     expect(detail?.hints).toEqual(expected?.hints);
 
     await app.stack.whenIdle({ timeoutMs: 30_000 });
-    expect(changes.some((line) => line.includes('opened') && line.includes(expected?.id ?? '?'))).toBe(true);
+    // How many changes the stream shows depends on how the records were batched; the first one
+    // announces the incident (opened, or resolved when the whole outage landed in one batch).
+    expect(changes.length).toBeGreaterThan(0);
+    expect(changes.every((line) => line.includes(expected?.id ?? '?'))).toBe(true);
+    expect(changes[0]).toMatch(/(opened|resolved) /);
     expect(changes.at(-1)).toMatch(/resolved .* RESOLVED/);
   });
 
