@@ -7,8 +7,13 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../errors.ts';
 import { registerBenchCommand } from './commands/bench.ts';
 import { registerCorrelateCommand } from './commands/correlate.ts';
+import { registerListCommand } from './commands/list.ts';
 import { registerNormalizeCommand } from './commands/normalize.ts';
+import { registerQuarantineCommand } from './commands/quarantine.ts';
+import { registerSendCommand } from './commands/send.ts';
+import { registerShowCommand } from './commands/show.ts';
 import { registerStartCommand } from './commands/start.ts';
+import { registerTailCommand } from './commands/tail.ts';
 import { type CliIo, type CommandContext, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIo } from './io.ts';
 
 export type CommandRegistration = (program: Command, context: CommandContext) => void;
@@ -17,6 +22,11 @@ export const COMMANDS: readonly CommandRegistration[] = [
   registerNormalizeCommand,
   registerCorrelateCommand,
   registerStartCommand,
+  registerSendCommand,
+  registerListCommand,
+  registerShowCommand,
+  registerTailCommand,
+  registerQuarantineCommand,
   registerBenchCommand,
 ];
 

@@ -35,7 +35,7 @@ export async function connectToLocalStack(
 ): Promise<LocalStackConnection> {
   const discovered = await discoverLocalStack(dataDir);
   if (discovered.status === 'absent') {
-    throw new LocalStackError(`No local stack runs from ${dataDir}: start one with \`incidents start\``);
+    throw new LocalStackError(`No local stack runs from ${dataDir}: start one with \`npm start\``);
   }
   if (discovered.status === 'stale') {
     throw new LocalStackError(`The local stack of ${dataDir} is not running (${discovered.reason})`);

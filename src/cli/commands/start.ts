@@ -4,10 +4,10 @@ import type { Command } from 'commander';
 import { type LocalApp, startLocalApp } from '../../runtime/local-app.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { describeEvent, outgoingEventsOf } from '../../runtime/outgoing-events.ts';
+import { DEFAULT_DATA_DIR } from '../defaults.ts';
 import { type CliIo, type CommandContext, EXIT_OK } from '../io.ts';
 import { incidentTable } from '../render/incident-table.ts';
 
-export const DEFAULT_DATA_DIR = '.data';
 const DEMO_SCENARIO = new URL('../../../examples/scenarios/checkout-outage.ndjson', import.meta.url);
 /** A pause between demo events, so incident changes can be watched appearing one by one. */
 const DEMO_PAUSE_MS = 150;
@@ -70,7 +70,7 @@ function untilSignalled(): Promise<string> {
 }
 
 export async function runStart(options: StartOptions, io: CliIo): Promise<number> {
-  const logger = createLogger(options.verbose ? 'info' : 'warn');
+  const logger = createLogger(options.verbose ? 'info' : 'warn', 'incidents', 'stderr');
   const started = Date.now();
   io.stdout(`Starting DynamoDB Local (Java) and kinesalite; creating the table and stream from infra/ …\n`);
   const app = await startLocalApp({

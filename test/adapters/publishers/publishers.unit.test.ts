@@ -18,7 +18,12 @@ const change = (n: number): PublishableChange => ({
 describe('SnsChangePublisher', () => {
   it('publishes in batches of ten with filterable attributes', async () => {
     const sent: PublishBatchCommand[] = [];
-    const sns = { send: async (command: PublishBatchCommand) => (sent.push(command), { Failed: [] }) };
+    const sns = {
+      send: async (command: PublishBatchCommand) => {
+        sent.push(command);
+        return { Failed: [] };
+      },
+    };
     await new SnsChangePublisher(sns as unknown as SNSClient, 'arn:topic').publish(
       Array.from({ length: 12 }, (_, i) => change(i)),
     );
@@ -39,7 +44,12 @@ describe('SnsChangePublisher', () => {
 describe('EventBridgeChangePublisher', () => {
   it('sends Incident <type> events and fails on refused entries', async () => {
     const sent: PutEventsCommand[] = [];
-    const ok = { send: async (command: PutEventsCommand) => (sent.push(command), { FailedEntryCount: 0 }) };
+    const ok = {
+      send: async (command: PutEventsCommand) => {
+        sent.push(command);
+        return { FailedEntryCount: 0 };
+      },
+    };
     await new EventBridgeChangePublisher(ok as unknown as EventBridgeClient, 'ops').publish([change(1)]);
     expect(sent[0]?.input.Entries?.[0]).toMatchObject({ EventBusName: 'ops', DetailType: 'Incident opened' });
 
