@@ -70,7 +70,7 @@ describe('incidents send / list / show / quarantine / tail against the local sta
 
   it('tails incident changes as they happen', async () => {
     const io = captureIo();
-    let stop = () => undefined as void;
+    let stop: () => void = () => undefined;
     const tailing = runTail(
       { dataDir, json: true, fromStart: false },
       io,

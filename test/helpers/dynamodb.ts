@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { pino } from 'pino';
+import { inject } from 'vitest';
 import { createDynamoDbClient } from '../../src/adapters/aws-clients.ts';
 import { LOCAL_CREDENTIALS, LOCAL_HOST, LOCAL_REGION } from '../../src/local/constants.ts';
 import { startDynamoDbLocal as startEmulator } from '../../src/local/dynamodb-local.ts';
@@ -28,24 +29,35 @@ export interface DynamoDbLocal {
 
 const silent = pino({ level: 'silent' });
 
+/** The run's shared DynamoDB Local (see test/global-setup.ts); `stop()` only releases this file's client. */
+export async function sharedDynamoDbLocal(): Promise<DynamoDbLocal> {
+  const endpoint = inject('dynamodbEndpoint');
+  return handle(endpoint, async () => undefined);
+}
+
+/** A DynamoDB Local of this file's own, for tests that stop or restart the emulator. */
 export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
   const emulator = await startEmulator({ host: LOCAL_HOST, logger: silent });
-  const client = localClient(emulator.endpoint);
+  return handle(emulator.endpoint, () => emulator.stop());
+}
+
+function handle(endpoint: string, stopEmulator: () => Promise<void>): DynamoDbLocal {
+  const client = localClient(endpoint);
   let tables = 0;
   return {
-    endpoint: emulator.endpoint,
+    endpoint,
     client,
     documentClient: DynamoDBDocumentClient.from(client),
     createTable: async () => {
       tables += 1;
-      const tableName = `incidents-test-${process.pid}-${tables}`;
+      const tableName = `incidents-test-${process.pid}-${Date.now().toString(36)}-${tables}`;
       const { table } = loadInfraDefinitions({ tableName });
       await ensureTable(client, table, silent);
       return tableName;
     },
     stop: async () => {
       client.destroy();
-      await emulator.stop();
+      await stopEmulator();
     },
   };
 }

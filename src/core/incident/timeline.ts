@@ -9,7 +9,9 @@ export function timelineFor(
   episode: Episode,
   limit: number,
 ): { entries: TimelineEntry[]; omitted: number } {
-  const entries: TimelineEntry[] = [...new Map(signals.map((s) => [s.signalId, s])).values()].map(timelineEntryFor);
+  const entries: TimelineEntry[] = [...new Map(signals.map((s) => [s.signalId, s])).values()].map(
+    timelineEntryFor,
+  );
   entries.push({ at: iso(episode.startMs), kind: 'incident-opened', summary: 'Incident opened' });
   for (const { resolvedAtMs, reopenedBy } of episode.reopenings) {
     entries.push({ at: iso(resolvedAtMs), kind: 'incident-resolved', summary: 'Incident resolved' });

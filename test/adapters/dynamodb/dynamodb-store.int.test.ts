@@ -24,7 +24,7 @@ import {
   T0,
   userActor,
 } from '../../builders/signals.ts';
-import { type DynamoDbLocal, localClient, startDynamoDbLocal } from '../../helpers/dynamodb.ts';
+import { type DynamoDbLocal, localClient, sharedDynamoDbLocal } from '../../helpers/dynamodb.ts';
 import { incident, timelineEntry } from './builders.ts';
 import { readTableStream } from './table-stream.ts';
 
@@ -34,7 +34,7 @@ const DAY_S = 24 * 60 * 60;
 let local: DynamoDbLocal;
 
 beforeAll(async () => {
-  local = await startDynamoDbLocal();
+  local = await sharedDynamoDbLocal();
 });
 
 afterAll(async () => {
