@@ -6,8 +6,8 @@ import { IncidentQueries } from '../adapters/dynamodb/incident-queries.ts';
 import type { ChangePublisher } from '../adapters/publishers/change-publisher.ts';
 import { EventBridgeChangePublisher } from '../adapters/publishers/eventbridge-publisher.ts';
 import { SnsChangePublisher } from '../adapters/publishers/sns-publisher.ts';
-import { DEFAULT_CONFIG } from '../core/config.ts';
 import { ConfigurationError } from '../errors.ts';
+import { correlationConfigFromEnv } from './correlation-config.ts';
 import { optionalEnv, requiredEnv } from './environment.ts';
 import { createIncidentStreamHandler, type IncidentStreamHandler } from './incident-stream.ts';
 import { createKinesisConsumer, type KinesisConsumer } from './kinesis-consumer.ts';
@@ -30,7 +30,7 @@ function awsBasics(env: NodeJS.ProcessEnv) {
 export function kinesisConsumerFromEnvironment(env: NodeJS.ProcessEnv): KinesisConsumer {
   const { tableName, logger, clients } = awsBasics(env);
   const store = new DynamoDbIncidentStore({ client: clients.document, tableName, clock: Date.now });
-  return createKinesisConsumer({ store, config: DEFAULT_CONFIG, logger, clock: Date.now });
+  return createKinesisConsumer({ store, config: correlationConfigFromEnv(env), logger, clock: Date.now });
 }
 
 function publisherFromEnvironment(env: NodeJS.ProcessEnv, region: string): ChangePublisher {
@@ -64,5 +64,6 @@ export function sweeperFromEnvironment(env: NodeJS.ProcessEnv): () => Promise<Sw
     const open = await queries.listIncidents({ status: 'OPEN', limit: 1000 });
     return [...new Set(open.map((incident) => incident.stateMachineArn))];
   };
-  return () => sweep({ store, config: DEFAULT_CONFIG, logger, clock: Date.now, openScopes });
+  const config = correlationConfigFromEnv(env);
+  return () => sweep({ store, config, logger, clock: Date.now, openScopes });
 }

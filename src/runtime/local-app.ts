@@ -1,7 +1,7 @@
 import { DynamoDbIncidentStore } from '../adapters/dynamodb/dynamodb-store.ts';
 import { IncidentQueries } from '../adapters/dynamodb/incident-queries.ts';
 import { ConsoleChangePublisher } from '../adapters/publishers/console-publisher.ts';
-import { DEFAULT_CONFIG } from '../core/config.ts';
+import { type CorrelationConfig, DEFAULT_CONFIG } from '../core/config.ts';
 import { type LocalStack, startLocalStack } from '../local/stack.ts';
 import { createIncidentStreamHandler } from './incident-stream.ts';
 import { createKinesisConsumer } from './kinesis-consumer.ts';
@@ -13,6 +13,7 @@ export interface LocalAppOptions {
   /** Where incident changes are printed as they happen. */
   readonly printChange: (line: string) => void;
   readonly handleProcessSignals?: boolean;
+  readonly config?: CorrelationConfig;
 }
 
 /** The product running locally: real emulators, the same consumer and stream handler Lambda runs. */

@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
-import { DEFAULT_CONFIG } from '../../core/config.ts';
 import { INPUT_LIMITS } from '../../core/limits.ts';
 import { UsageError } from '../../errors.ts';
 import { correlateOffline, type OfflineInput } from '../../runtime/correlate-offline.ts';
+import { loadConfigOption } from '../config-option.ts';
 import { type CliIo, type CommandContext, EXIT_OK, EXIT_USAGE } from '../io.ts';
 import { readInputFile } from '../read-input-file.ts';
 import { incidentTable } from '../render/incident-table.ts';
 
 export interface CorrelateOptions {
   readonly json: boolean;
+  readonly config?: string;
 }
 
 /**
@@ -20,6 +21,7 @@ export async function runCorrelate(
   options: CorrelateOptions,
   io: CliIo,
 ): Promise<number> {
+  const config = loadConfigOption(options.config);
   const inputs: OfflineInput[] = [];
   for (const file of files) {
     const input = await readInputFile(file, INPUT_LIMITS.maxInputBytes).catch((error: unknown) => {
@@ -34,7 +36,7 @@ export async function runCorrelate(
     }
     inputs.push({ name: file, bytes: input.bytes });
   }
-  const { incidents, report } = await correlateOffline(inputs, DEFAULT_CONFIG, Date.now);
+  const { incidents, report } = await correlateOffline(inputs, config, Date.now);
   if (options.json) {
     io.stdout(`${JSON.stringify(incidents, null, 2)}\n`);
   } else {
@@ -53,6 +55,7 @@ export function registerCorrelateCommand(program: Command, context: CommandConte
     .description('correlate event files offline (no AWS) and print the incidents')
     .argument('<files...>', 'input files: JSON event, JSON array, NDJSON, CloudTrail log file; gzip of any')
     .option('--json', 'print the incidents as a JSON array', false)
+    .option('--config <file>', 'correlation windows, triggers, static links and caps (JSON)')
     .action(async (files: string[], options: CorrelateOptions) => {
       context.setExitCode(await runCorrelate(files, options, context.io));
     });

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { type LocalApp, startLocalApp } from '../../runtime/local-app.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { describeEvent, outgoingEventsOf } from '../../runtime/outgoing-events.ts';
+import { loadConfigOption } from '../config-option.ts';
 import { DEFAULT_DATA_DIR } from '../defaults.ts';
 import { type CliIo, type CommandContext, EXIT_OK } from '../io.ts';
 import { incidentTable } from '../render/incident-table.ts';
@@ -16,6 +17,7 @@ export interface StartOptions {
   readonly dataDir: string;
   readonly demo: boolean;
   readonly verbose: boolean;
+  readonly config?: string;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -70,6 +72,7 @@ function untilSignalled(): Promise<string> {
 }
 
 export async function runStart(options: StartOptions, io: CliIo): Promise<number> {
+  const config = loadConfigOption(options.config);
   const logger = createLogger(options.verbose ? 'info' : 'warn', 'incidents', 'stderr');
   const started = Date.now();
   io.stdout(`Starting DynamoDB Local (Java) and kinesalite; creating the table and stream from infra/ …\n`);
@@ -78,6 +81,7 @@ export async function runStart(options: StartOptions, io: CliIo): Promise<number
     logger,
     printChange: (line) => io.stdout(`${line}\n`),
     handleProcessSignals: false,
+    config,
   });
   try {
     io.stdout(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
@@ -105,6 +109,7 @@ export function registerStartCommand(program: Command, context: CommandContext):
     .option('--data-dir <dir>', 'where the emulators keep their data', DEFAULT_DATA_DIR)
     .option('--no-demo', 'do not replay the demo scenario')
     .option('--verbose', 'log the pipeline (one line per batch)', false)
+    .option('--config <file>', 'correlation windows, triggers, static links and caps (JSON)')
     .action(async (options: StartOptions) => {
       context.setExitCode(await runStart(options, context.io));
     });
