@@ -1,9 +1,10 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { recordsFromKinesisEvent } from '../adapters/kinesis-records.ts';
 import type { CorrelationConfig } from '../core/config.ts';
-import { normalizeBatchRecord } from '../core/pipeline/normalize-batch-record.ts';
+import { normalizeBatchRecordWith } from '../core/pipeline/normalize-batch-record.ts';
 import type { IncidentStore } from '../core/pipeline/ports.ts';
 import { processBatch } from '../core/pipeline/process-batch.ts';
+import { DEFAULT_NORMALIZE_OPTIONS, type NormalizeOptions } from '../core/signals/normalize-options.ts';
 import type { Logger } from './logger.ts';
 
 export interface KinesisConsumerDeps {
@@ -13,6 +14,8 @@ export interface KinesisConsumerDeps {
   readonly clock: () => number;
   readonly scopeConcurrency?: number;
   readonly maxCommitAttempts?: number;
+  /** Opt-in payload previews; by default execution input/output are reduced to size and hash. */
+  readonly normalizeOptions?: NormalizeOptions;
 }
 
 export type KinesisConsumer = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
@@ -25,13 +28,14 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * `batchItemFailures` so Lambda retries it (from the lowest failed sequence number).
  */
 export function createKinesisConsumer(deps: KinesisConsumerDeps): KinesisConsumer {
+  const normalize = normalizeBatchRecordWith(deps.normalizeOptions ?? DEFAULT_NORMALIZE_OPTIONS);
   return async (event) => {
     const started = deps.clock();
     const records = recordsFromKinesisEvent(event);
     const report = await processBatch(records, {
       store: deps.store,
       config: deps.config,
-      normalize: normalizeBatchRecord,
+      normalize,
       now: deps.clock,
       delay: sleep,
       scopeConcurrency: deps.scopeConcurrency ?? 8,

@@ -6,6 +6,7 @@ import { IncidentQueries } from '../adapters/dynamodb/incident-queries.ts';
 import type { ChangePublisher } from '../adapters/publishers/change-publisher.ts';
 import { EventBridgeChangePublisher } from '../adapters/publishers/eventbridge-publisher.ts';
 import { SnsChangePublisher } from '../adapters/publishers/sns-publisher.ts';
+import { MAX_PAYLOAD_PREVIEW_CHARS } from '../core/signals/normalize-options.ts';
 import { ConfigurationError } from '../errors.ts';
 import { correlationConfigFromEnv } from './correlation-config.ts';
 import { optionalEnv, requiredEnv } from './environment.ts';
@@ -30,7 +31,25 @@ function awsBasics(env: NodeJS.ProcessEnv) {
 export function kinesisConsumerFromEnvironment(env: NodeJS.ProcessEnv): KinesisConsumer {
   const { tableName, logger, clients } = awsBasics(env);
   const store = new DynamoDbIncidentStore({ client: clients.document, tableName, clock: Date.now });
-  return createKinesisConsumer({ store, config: correlationConfigFromEnv(env), logger, clock: Date.now });
+  return createKinesisConsumer({
+    store,
+    config: correlationConfigFromEnv(env),
+    logger,
+    clock: Date.now,
+    normalizeOptions: { payloadPreviewChars: payloadPreviewCharsFromEnv(env) },
+  });
+}
+
+/** STORE_EXECUTION_PAYLOAD_CHARS: opt-in previews of execution input/output (0, the default, keeps none). */
+function payloadPreviewCharsFromEnv(env: NodeJS.ProcessEnv): number {
+  const text = optionalEnv(env, 'STORE_EXECUTION_PAYLOAD_CHARS', '0');
+  const chars = Number(text);
+  if (!Number.isInteger(chars) || chars < 0 || chars > MAX_PAYLOAD_PREVIEW_CHARS) {
+    throw new ConfigurationError(
+      `Environment variable STORE_EXECUTION_PAYLOAD_CHARS must be a whole number from 0 to ${MAX_PAYLOAD_PREVIEW_CHARS}, got "${text}"`,
+    );
+  }
+  return chars;
 }
 
 function publisherFromEnvironment(env: NodeJS.ProcessEnv, region: string): ChangePublisher {

@@ -105,6 +105,8 @@ const incidentExecutionSchema = z.object({
   startDate: z.string().optional(),
   stopDate: z.string().optional(),
   durationMs: z.number().optional(),
+  inputPreview: z.string().optional(),
+  outputPreview: z.string().optional(),
   signalId: z.string(),
 });
 

@@ -19,6 +19,7 @@ const payloadSummarySchema = z.object({
   included: z.boolean(),
   bytes: count,
   sha256: z.string().optional(),
+  preview: z.string().optional(),
 });
 
 const alarmStateSchema = z.object({

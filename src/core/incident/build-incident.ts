@@ -130,6 +130,8 @@ function toIncidentExecution(e: ExecutionSignal): IncidentExecution {
     startDate: e.startDate,
     stopDate: e.stopDate,
     durationMs: started !== undefined && stopped !== undefined ? stopped - started : undefined,
+    inputPreview: e.input.preview,
+    outputPreview: e.output.preview,
     signalId: e.signalId,
   };
 }

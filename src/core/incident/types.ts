@@ -14,6 +14,9 @@ export interface IncidentExecution {
   readonly startDate?: string;
   readonly stopDate?: string;
   readonly durationMs?: number;
+  /** Present only when the operator opted in to keeping payload previews. */
+  readonly inputPreview?: string;
+  readonly outputPreview?: string;
   readonly signalId: string;
 }
 

@@ -4,6 +4,11 @@ import { Buffer } from 'node:buffer';
 import { stateMachineArnOf } from '../arn.ts';
 import { FIELD_LIMITS, INPUT_LIMITS } from '../limits.ts';
 import { definedOnly } from './defined.ts';
+import {
+  DEFAULT_NORMALIZE_OPTIONS,
+  MAX_PAYLOAD_PREVIEW_CHARS,
+  type NormalizeOptions,
+} from './normalize-options.ts';
 import { rejected, rejectedBySchema, signalResult } from './results.ts';
 import { type ExecutionEvent, executionEventSchema } from './schemas/execution.ts';
 import { signalBase } from './signal-base.ts';
@@ -38,9 +43,15 @@ function toStatus(raw: string, cut: Truncations): ExecutionStatus {
 function summarizePayload(
   payload: string | null | undefined,
   included: boolean | null | undefined,
+  options: NormalizeOptions,
+  cut: Truncations,
+  field: 'input' | 'output',
 ): PayloadSummary {
   if (included === false || payload === null || payload === undefined) return { included: false, bytes: 0 };
-  return { included: true, bytes: Buffer.byteLength(payload, 'utf8'), sha256: sha256Hex(payload) };
+  const summary = { included: true, bytes: Buffer.byteLength(payload, 'utf8'), sha256: sha256Hex(payload) };
+  const previewChars = Math.min(options.payloadPreviewChars, MAX_PAYLOAD_PREVIEW_CHARS);
+  if (previewChars <= 0) return summary;
+  return { ...summary, preview: cut.text(payload, previewChars, `${field}.preview`) };
 }
 
 /**
@@ -53,7 +64,11 @@ function eventTimeOf(detail: ExecutionEvent['detail'], envelopeTimeMs: number): 
   return detail.stopDate ?? detail.redriveDate ?? detail.startDate ?? envelopeTimeMs;
 }
 
-export function normalizeExecutionEvent(value: unknown, position: InputPosition): NormalizeResult {
+export function normalizeExecutionEvent(
+  value: unknown,
+  position: InputPosition,
+  options: NormalizeOptions = DEFAULT_NORMALIZE_OPTIONS,
+): NormalizeResult {
   const parsed = executionEventSchema.safeParse(value);
   if (!parsed.success) return rejectedBySchema(position, parsed.error);
   const event = parsed.data;
@@ -91,8 +106,8 @@ export function normalizeExecutionEvent(value: unknown, position: InputPosition)
     redriveDate: optionalIso(detail.redriveDate),
   };
   const status = toStatus(detail.status, cut);
-  const input = summarizePayload(detail.input, detail.inputDetails?.included);
-  const output = summarizePayload(detail.output, detail.outputDetails?.included);
+  const input = summarizePayload(detail.input, detail.inputDetails?.included, options, cut, 'input');
+  const output = summarizePayload(detail.output, detail.outputDetails?.included, options, cut, 'output');
 
   const signal: ExecutionSignal = {
     kind: 'execution',

@@ -11,11 +11,16 @@ import { normalizeAlarmConfigEvent } from './alarm-config.ts';
 import { normalizeAlarmStateEvent } from './alarm-state.ts';
 import { normalizeCloudTrailEvent, normalizeCloudTrailRecord } from './cloudtrail.ts';
 import { normalizeExecutionEvent } from './execution.ts';
+import { DEFAULT_NORMALIZE_OPTIONS, type NormalizeOptions } from './normalize-options.ts';
 import { ignored, rejected, rejectedBySchema } from './results.ts';
 import { eventBridgeRoutingSchema } from './schemas/eventbridge.ts';
 import type { InputPosition, NormalizeResult } from './types.ts';
 
-type EventNormalizer = (value: unknown, position: InputPosition) => NormalizeResult;
+type EventNormalizer = (
+  value: unknown,
+  position: InputPosition,
+  options: NormalizeOptions,
+) => NormalizeResult;
 
 function routeKey(source: string, detailType: string): string {
   return `${source}\u0000${detailType}`;
@@ -29,7 +34,11 @@ const EVENTBRIDGE_NORMALIZERS: ReadonlyMap<string, EventNormalizer> = new Map([
   [routeKey('aws.states', 'AWS API Call via CloudTrail'), normalizeCloudTrailEvent],
 ]);
 
-function normalizeEventBridgeEvent(value: unknown, position: InputPosition): NormalizeResult {
+function normalizeEventBridgeEvent(
+  value: unknown,
+  position: InputPosition,
+  options: NormalizeOptions,
+): NormalizeResult {
   const routing = eventBridgeRoutingSchema.safeParse(value);
   if (!routing.success) return rejectedBySchema(position, routing.error);
   const { source, 'detail-type': detailType } = routing.data;
@@ -42,7 +51,7 @@ function normalizeEventBridgeEvent(value: unknown, position: InputPosition): Nor
       detailType,
     );
   }
-  return normalizer(value, position);
+  return normalizer(value, position, options);
 }
 
 function describeType(value: unknown): string {
@@ -50,12 +59,16 @@ function describeType(value: unknown): string {
   return Array.isArray(value) ? 'array' : typeof value;
 }
 
-function normalizeUnguarded(value: unknown, position: InputPosition): NormalizeResult {
+function normalizeUnguarded(
+  value: unknown,
+  position: InputPosition,
+  options: NormalizeOptions,
+): NormalizeResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return rejected(position, `expected a JSON object, got ${describeType(value)}`);
   }
   if ('detail-type' in value || 'source' in value || 'detail' in value) {
-    return normalizeEventBridgeEvent(value, position);
+    return normalizeEventBridgeEvent(value, position, options);
   }
   if (isCloudTrailLogFile(value)) {
     return rejected(position, 'a CloudTrail log file holds many events: normalize its Records one by one');
@@ -67,9 +80,13 @@ function normalizeUnguarded(value: unknown, position: InputPosition): NormalizeR
 }
 
 /** One event (EventBridge envelope or raw CloudTrail record) → one result. */
-export function normalizeEvent(value: unknown, position: InputPosition): NormalizeResult {
+export function normalizeEvent(
+  value: unknown,
+  position: InputPosition,
+  options: NormalizeOptions = DEFAULT_NORMALIZE_OPTIONS,
+): NormalizeResult {
   try {
-    return normalizeUnguarded(value, position);
+    return normalizeUnguarded(value, position, options);
   } catch (error) {
     // Values that did not come from our decoder can still be hostile (cycles, absurd depth).
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -78,9 +95,12 @@ export function normalizeEvent(value: unknown, position: InputPosition): Normali
 }
 
 /** Decoded items → results, in order: decode failures become rejections at their position. */
-export function normalizeDecoded(items: readonly DecodedItem[]): NormalizeResult[] {
+export function normalizeDecoded(
+  items: readonly DecodedItem[],
+  options: NormalizeOptions = DEFAULT_NORMALIZE_OPTIONS,
+): NormalizeResult[] {
   return items.map((item) =>
-    item.ok ? normalizeEvent(item.value, item.position) : rejected(item.position, item.reason),
+    item.ok ? normalizeEvent(item.value, item.position, options) : rejected(item.position, item.reason),
   );
 }
 
@@ -100,11 +120,16 @@ export function normalizeRecordPayload(
   bytes: Uint8Array,
   position: InputPosition,
   limits: InputLimits = INPUT_LIMITS,
+  options: NormalizeOptions = DEFAULT_NORMALIZE_OPTIONS,
 ): NormalizeResult[] {
-  return normalizeDecoded(decodeRecordPayload(bytes, position, limits));
+  return normalizeDecoded(decodeRecordPayload(bytes, position, limits), options);
 }
 
 /** A whole input (file, S3 object): JSON, JSON array, NDJSON or CloudTrail log file, any gzipped. */
-export function normalizeInput(bytes: Uint8Array, limits: InputLimits = INPUT_LIMITS): NormalizeResult[] {
-  return normalizeDecoded(decodeInput(bytes, limits));
+export function normalizeInput(
+  bytes: Uint8Array,
+  limits: InputLimits = INPUT_LIMITS,
+  options: NormalizeOptions = DEFAULT_NORMALIZE_OPTIONS,
+): NormalizeResult[] {
+  return normalizeDecoded(decodeInput(bytes, limits), options);
 }

@@ -40,6 +40,8 @@ export interface PayloadSummary {
   readonly included: boolean;
   readonly bytes: number;
   readonly sha256?: string;
+  /** Only when the operator opted in (NormalizeOptions.payloadPreviewChars): the first characters, cut. */
+  readonly preview?: string;
 }
 
 export interface ExecutionSignal extends SignalBase {
