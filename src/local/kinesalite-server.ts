@@ -27,6 +27,8 @@ export interface KinesaliteServer {
 const TRANSITION_MS = 10;
 /** kinesalite's own default (10) would refuse streams beyond a handful; real accounts allow far more. */
 const SHARD_LIMIT = 100;
+/** Long enough for an in-flight LevelDB read of a local shard; short enough not to slow a stop. */
+const CLOSE_GRACE_MS = 250;
 
 export async function startKinesalite(options: KinesaliteOptions): Promise<KinesaliteServer> {
   if (options.path !== undefined) mkdirSync(options.path, { recursive: true });
@@ -58,11 +60,18 @@ export async function startKinesalite(options: KinesaliteOptions): Promise<Kines
     endpoint,
     port,
     stop: () => {
-      stopped ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Idle keep-alive sockets of SDK clients would otherwise hold the server open.
+      stopped ??= (async () => {
+        // kinesalite's close() closes its LevelDB first; a GetRecords still reading when that happens
+        // throws from inside kinesalite ("cannot call iterator() before open()"), uncaught. So cut the
+        // clients off, let reads already under way finish, and only then close.
         server.closeAllConnections();
-      });
+        await new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS));
+        await new Promise<void>((resolve, reject) => {
+          server.close((error) => (error ? reject(error) : resolve()));
+          // Idle keep-alive sockets of SDK clients would otherwise hold the server open.
+          server.closeAllConnections();
+        });
+      })();
       return stopped;
     },
   };
