@@ -136,11 +136,9 @@ describe('incidents usage', () => {
     expect(help.out()).toContain('normalize [options] <files...>');
   });
 
-  it.each(['bench'])('says %s is not yet implemented and exits 1', async (command) => {
+  it('refuses an unknown benchmark section before running anything', async () => {
     const io = captureIo();
-    expect(await main([command], io)).toBe(1);
-    expect(io.err()).toMatch(
-      new RegExp(`^incidents ${command}: not yet implemented \\(see issue \\d+\\)\\n$`),
-    );
+    expect(await main(['bench', '--only', 'nope'], io)).toBe(2);
+    expect(io.err()).toContain('unknown section');
   });
 });

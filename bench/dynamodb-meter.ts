@@ -1,0 +1,118 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+/**
+ * Counts what a client asks of DynamoDB, from inside the SDK: every request by operation name
+ * (retries included) and the capacity units DynamoDB reports for it. Capacity needs
+ * `ReturnConsumedCapacity: 'TOTAL'`, which the store does not pass: the meter adds it to every
+ * data-plane request, which changes what DynamoDB reports, not what it does.
+ */
+
+const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+/** AWS bills a transactional write twice the units of a plain one; DynamoDB Local reports the plain figure. */
+const TRANSACTIONAL = new Set(['TransactWriteItems', 'TransactGetItems']);
+
+export interface MeterSnapshot {
+  /** HTTP requests per operation, SDK retries included. */
+  readonly requests: Readonly<Record<string, number>>;
+  readonly totalRequests: number;
+  /** Queries by the kind of partition they read (`CTX`, `LINK`, `RLINK`, …): where the reads go. */
+  readonly queriesByPartition: Readonly<Record<string, number>>;
+  /** Capacity units as reported, with transactional operations doubled as AWS bills them. */
+  readonly readUnits: number;
+  readonly writeUnits: number;
+  /** Capacity units per operation (reads and writes alike): which requests cost the units. */
+  readonly unitsByOperation: Readonly<Record<string, number>>;
+}
+
+export interface DynamoDbMeter {
+  snapshot(): MeterSnapshot;
+  reset(): void;
+}
+
+function operationOf(commandName: unknown): string {
+  return typeof commandName === 'string' ? commandName.replace(/Command$/, '') : 'Unknown';
+}
+
+/** `CTX#arn:…` → `CTX`: the partition kind of a Query's `:pk` value. */
+function partitionKindOf(input: unknown): string {
+  const values =
+    typeof input === 'object' && input !== null && 'ExpressionAttributeValues' in input
+      ? input.ExpressionAttributeValues
+      : undefined;
+  const pk = typeof values === 'object' && values !== null && ':pk' in values ? values[':pk'] : undefined;
+  return typeof pk === 'string' ? (pk.split('#')[0] ?? pk) : 'other';
+}
+
+function unitsOf(consumed: unknown): number {
+  const entries = Array.isArray(consumed) ? consumed : [consumed];
+  let units = 0;
+  for (const entry of entries) {
+    if (typeof entry === 'object' && entry !== null && 'CapacityUnits' in entry) {
+      const value = entry.CapacityUnits;
+      if (typeof value === 'number') units += value;
+    }
+  }
+  return units;
+}
+
+export function attachMeter(client: DynamoDBClient): DynamoDbMeter {
+  let requests = new Map<string, number>();
+  let queries = new Map<string, number>();
+  let units = new Map<string, number>();
+  let readUnits = 0;
+  let writeUnits = 0;
+
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const operation = operationOf(context.commandName);
+      const metered = READS.has(operation) || WRITES.has(operation);
+      if (operation === 'Query') {
+        const kind = partitionKindOf(args.input);
+        queries.set(kind, (queries.get(kind) ?? 0) + 1);
+      }
+      const input = metered ? Object.assign({}, args.input, { ReturnConsumedCapacity: 'TOTAL' }) : args.input;
+      const result = await next({ ...args, input });
+      const output: unknown = result.output;
+      if (metered && typeof output === 'object' && output !== null && 'ConsumedCapacity' in output) {
+        const consumed = unitsOf(output.ConsumedCapacity) * (TRANSACTIONAL.has(operation) ? 2 : 1);
+        units.set(operation, (units.get(operation) ?? 0) + consumed);
+        if (READS.has(operation)) readUnits += consumed;
+        else writeUnits += consumed;
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'benchCapacityMeter', override: true },
+  );
+  // The deserialize step runs once per attempt (inside the retry loop), so retries are counted.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const operation = operationOf(context.commandName);
+      requests.set(operation, (requests.get(operation) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'deserialize', name: 'benchRequestCounter', override: true },
+  );
+
+  return {
+    snapshot: () => {
+      const sorted = (map: Map<string, number>) =>
+        Object.fromEntries([...map.entries()].sort(([a], [b]) => a.localeCompare(b)));
+      return {
+        requests: sorted(requests),
+        queriesByPartition: sorted(queries),
+        totalRequests: [...requests.values()].reduce((sum, n) => sum + n, 0),
+        readUnits,
+        writeUnits,
+        unitsByOperation: sorted(units),
+      };
+    },
+    reset: () => {
+      requests = new Map();
+      queries = new Map();
+      units = new Map();
+      readUnits = 0;
+      writeUnits = 0;
+    },
+  };
+}

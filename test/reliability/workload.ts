@@ -1,0 +1,165 @@
+import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import type { KinesisStreamRecord } from 'aws-lambda';
+import { pino } from 'pino';
+import type { DynamoDbIncidentStore } from '../../src/adapters/dynamodb/dynamodb-store.ts';
+import { MemoryIncidentStore } from '../../src/adapters/memory-store.ts';
+import { DEFAULT_CONFIG } from '../../src/core/config.ts';
+import type { Incident } from '../../src/core/incident/types.ts';
+import type { IncidentStore } from '../../src/core/pipeline/ports.ts';
+import { normalizeEvent } from '../../src/core/signals/normalize.ts';
+import { createKinesisConsumer, type KinesisConsumer } from '../../src/runtime/kinesis-consumer.ts';
+import {
+  type GeneratedMix,
+  generateEvents,
+  kinesisRecords,
+  POISON_KINDS,
+  type PoisonKind,
+  poisonSpec,
+  quarantinedBytesOf,
+  Random,
+  type RecordSpec,
+  recordSpecOf,
+  sequenceNumber,
+} from '../builders/generator.ts';
+
+/**
+ * The reliability suite's workloads: one generated event mix, turned into record streams that go
+ * wrong the ways real streams do (redelivered, reordered, poisoned), and the ways to read back
+ * what a run left behind, so every variant is compared with the clean run on the same terms.
+ */
+
+export interface StreamEntry {
+  readonly spec: RecordSpec;
+  readonly poison?: PoisonKind;
+}
+
+export interface ReliabilityWorkload {
+  readonly mix: GeneratedMix;
+  readonly entries: readonly StreamEntry[];
+  /** Every signal the events normalize to, by id, with the subjects it must be kept under. */
+  readonly signals: ReadonlyMap<string, readonly string[]>;
+}
+
+export function reliabilityWorkload(
+  seed: number,
+  events: number,
+  stateMachines: number,
+): ReliabilityWorkload {
+  const mix = generateEvents({ seed, events, stateMachines });
+  const signals = new Map<string, readonly string[]>();
+  for (const generated of mix.events) {
+    const result = normalizeEvent(generated.event, []);
+    if (result.result === 'signal') signals.set(result.signal.signalId, result.signal.subjects);
+  }
+  return { mix, entries: mix.events.map((generated) => ({ spec: recordSpecOf(generated.event) })), signals };
+}
+
+/** Every record sent twice, the copy somewhere later in the stream (a producer retry, redelivery). */
+export function duplicated(entries: readonly StreamEntry[], random: Random): StreamEntry[] {
+  const result: StreamEntry[] = [...entries];
+  for (const [index, entry] of entries.entries()) {
+    const at = random.int(index + 1, result.length);
+    result.splice(at, 0, entry);
+  }
+  return result;
+}
+
+export function shuffled(entries: readonly StreamEntry[], random: Random): StreamEntry[] {
+  return random.shuffle(entries);
+}
+
+/** Poison records added at random places: `rate` of the stream's length (each kind at least once). */
+export function withPoison(entries: readonly StreamEntry[], rate: number, random: Random): StreamEntry[] {
+  const result: StreamEntry[] = [...entries];
+  const count = Math.max(POISON_KINDS.length, Math.round(entries.length * rate));
+  for (let index = 0; index < count; index++) {
+    const kind = POISON_KINDS[index % POISON_KINDS.length] ?? 'bad-base64';
+    const like = random.pick(entries);
+    const spec = poisonSpec(kind, JSON.parse(Buffer.from(like.spec.data, 'base64').toString('utf8')), random);
+    result.splice(random.int(0, result.length), 0, { spec, poison: kind });
+  }
+  return result;
+}
+
+export interface FramedStream {
+  readonly records: readonly KinesisStreamRecord[];
+  /** Poison records by sequence number, with the bytes the quarantine must hold for each. */
+  readonly poison: ReadonlyMap<string, { readonly kind: PoisonKind; readonly raw: Buffer }>;
+}
+
+export function framed(entries: readonly StreamEntry[]): FramedStream {
+  const records = kinesisRecords(entries.map((entry) => entry.spec));
+  const poison = new Map<string, { kind: PoisonKind; raw: Buffer }>();
+  entries.forEach((entry, index) => {
+    if (entry.poison !== undefined) {
+      poison.set(sequenceNumber(index), {
+        kind: entry.poison,
+        raw: quarantinedBytesOf(entry.spec, entry.poison),
+      });
+    }
+  });
+  return { records, poison };
+}
+
+export function consumerOn(store: IncidentStore, clock: () => number = Date.now): KinesisConsumer {
+  return createKinesisConsumer({ store, config: DEFAULT_CONFIG, logger: pino({ level: 'silent' }), clock });
+}
+
+export function memoryConsumer(): {
+  readonly store: MemoryIncidentStore;
+  readonly consumer: KinesisConsumer;
+} {
+  const store = new MemoryIncidentStore();
+  return { store, consumer: consumerOn(store) };
+}
+
+const byOpening = (a: Incident, b: Incident) =>
+  a.openedAt < b.openedAt ? -1 : a.openedAt > b.openedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
+/** The incidents the DynamoDB store would hand the engine, in the memory store's order. */
+export async function storedIncidents(
+  store: DynamoDbIncidentStore,
+  stateMachineArns: readonly string[],
+): Promise<Incident[]> {
+  const scopes = await Promise.all(stateMachineArns.map((arn) => store.loadScope(arn)));
+  return scopes.flatMap((scope) => scope.incidents).sort(byOpening);
+}
+
+export interface TableContents {
+  /** signalId → how many context items hold it (one per subject). */
+  readonly signalItems: ReadonlyMap<string, number>;
+  readonly quarantine: readonly {
+    readonly recordId: string;
+    readonly reason: string;
+    readonly raw: Uint8Array;
+  }[];
+  readonly items: readonly Record<string, unknown>[];
+}
+
+export async function scanTable(client: DynamoDBDocumentClient, tableName: string): Promise<TableContents> {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of paginateScan({ client }, { TableName: tableName, ConsistentRead: true })) {
+    items.push(...(page.Items ?? []));
+  }
+  const signalItems = new Map<string, number>();
+  const quarantine: { recordId: string; reason: string; raw: Uint8Array }[] = [];
+  for (const item of items) {
+    if (item.type === 'SIGNAL' && typeof item.signalId === 'string') {
+      signalItems.set(item.signalId, (signalItems.get(item.signalId) ?? 0) + 1);
+    }
+    if (item.type === 'QUARANTINE' && typeof item.recordId === 'string' && typeof item.reason === 'string') {
+      const raw = item.raw instanceof Uint8Array ? item.raw : new Uint8Array();
+      quarantine.push({ recordId: item.recordId, reason: item.reason, raw });
+    }
+  }
+  return { signalItems, quarantine, items };
+}
+
+/** Expected quarantine reasons, by what was wrong with the record. */
+export const POISON_REASON: Readonly<Record<PoisonKind, RegExp>> = {
+  'bad-base64': /not valid base64/,
+  'truncated-json': /JSON|empty/,
+  'wrong-types': /detail\.(status|startDate|executionArn)/,
+};
+
+export { Random };
