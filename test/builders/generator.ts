@@ -1,3 +1,4 @@
+import { redactSecrets } from '../../src/core/redact-secrets.ts';
 /**
  * A seeded generator of realistic event mixes, for the reliability suite and the benchmark: many
  * state machines, each with its Lambda functions and alarms; runs that mostly succeed; failures
@@ -808,5 +809,7 @@ export function poisonSpec(kind: PoisonKind, like: JsonObject, random: Random): 
 
 /** The bytes the quarantine must hold for a record: the decoded payload, or the text itself if it was not base64. */
 export function quarantinedBytesOf(spec: RecordSpec, kind: PoisonKind): Buffer {
-  return kind === 'bad-base64' ? Buffer.from(spec.data, 'utf8') : Buffer.from(spec.data, 'base64');
+  const arrived = kind === 'bad-base64' ? Buffer.from(spec.data, 'utf8') : Buffer.from(spec.data, 'base64');
+  // Quarantine keeps what arrived with access keys and secret-named values masked.
+  return Buffer.from(redactSecrets(arrived).bytes);
 }

@@ -6,6 +6,7 @@ import { recordsFromKinesisEvent } from '../../src/adapters/kinesis-records.ts';
 import { MemoryIncidentStore } from '../../src/adapters/memory-store.ts';
 import type { Incident } from '../../src/core/incident/types.ts';
 import { normalizeBatchRecord } from '../../src/core/pipeline/normalize-batch-record.ts';
+import { redactSecrets } from '../../src/core/redact-secrets.ts';
 import {
   chunk,
   generateEvents,
@@ -85,7 +86,7 @@ const recordArbitrary: fc.Arbitrary<FuzzRecord> = fc.oneof(
 /** The bytes a quarantine entry must hold for a record: what arrived, decoded if it was base64. */
 function expectedRaw(data: string): Buffer {
   const [record] = recordsFromKinesisEvent(kinesisEvent(kinesisRecords([{ data, partitionKey }])));
-  return Buffer.from(record?.data ?? new Uint8Array());
+  return Buffer.from(redactSecrets(record?.data ?? new Uint8Array()).bytes);
 }
 
 describe('the parser on arbitrary record data', () => {

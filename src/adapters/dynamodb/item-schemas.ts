@@ -282,6 +282,7 @@ const quarantineItemSchema = z
     rawBytes: count,
     rawSha256: z.string().regex(/^[0-9a-f]{64}$/),
     rawTruncated: z.boolean(),
+    rawRedactions: count.default(0),
     expiresAt: z.number().int(),
   })
   .transform(({ type: _type, ...entry }) => entry);

@@ -53,6 +53,7 @@ export function quarantineItem(entry: QuarantineEntry, retentionMs: number): Ite
     rawBytes: raw.byteLength,
     rawSha256: createHash('sha256').update(raw).digest('hex'),
     rawTruncated: truncated,
+    rawRedactions: entry.rawRedactions,
     expiresAt: ttlSeconds(Date.parse(entry.quarantinedAt) + retentionMs),
   };
 }

@@ -63,11 +63,19 @@ export function parseJson(text: string, maxDepth: number): Outcome<unknown> {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return failure(`invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    return failure(`invalid JSON: ${withoutExcerpt(error instanceof Error ? error.message : String(error))}`);
   }
   if (text.includes('__proto__') || text.includes('\\u')) {
     const protoPath = findProtoKey(value);
     if (protoPath !== undefined) return failure(`forbidden key __proto__ at ${describePath(protoPath)}`);
   }
   return success(value);
+}
+
+/**
+ * V8 quotes a slice of the input in its message (`Unexpected token 'A', "{"key": AKIA…"... is not
+ * valid JSON`); reasons are stored and logged, so the quoted input is dropped.
+ */
+function withoutExcerpt(message: string): string {
+  return message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, ' is not valid JSON');
 }

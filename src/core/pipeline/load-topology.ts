@@ -15,7 +15,18 @@ export async function linksReachableFrom(
   learned: readonly Link[],
   config: CorrelationConfig,
 ): Promise<Link[]> {
-  return walk(subjects, [...learned, ...staticLinks(config)], (frontier) => store.linksFrom(frontier), 'to');
+  const linkable = subjects.filter(canLinkOnward);
+  return walk(linkable, [...learned, ...staticLinks(config)], (frontier) => store.linksFrom(frontier), 'to');
+}
+
+/**
+ * Executions (and express runs, map runs) name their state machine in their own ARN; no link ever
+ * starts at one, so looking them up would be most of a batch's queries for nothing.
+ */
+const RUN_ARN = /^arn:aws[a-z-]*:states:[^:]*:[^:]*:(execution|express|mapRun):/;
+
+function canLinkOnward(subject: string): boolean {
+  return !RUN_ARN.test(subject);
 }
 
 /** The links that lead into a state machine: which functions, activities and alarms belong to it. */

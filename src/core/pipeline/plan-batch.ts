@@ -1,4 +1,5 @@
 import { formatPosition } from '../input/position.ts';
+import { redactSecrets } from '../redact-secrets.ts';
 import type { BatchSignal, NormalizedRecord, RecordOutcome } from './batch-types.ts';
 import type { QuarantineEntry } from './ports.ts';
 
@@ -30,7 +31,11 @@ export function planBatch(records: readonly NormalizedRecord[], quarantinedAt: s
     let rejected = 0;
     let ignoredReason: string | undefined;
     for (const result of results) {
-      if (result.result === 'signal') {
+      if (result.result === 'signal' && result.signal.subjects.length === 0) {
+        // Well-formed but about nothing we can scope or keep (e.g. ListStateMachines): say so.
+        ignored++;
+        ignoredReason ??= `${result.signal.kind} names no resource`;
+      } else if (result.result === 'signal') {
         signals++;
         const known = bySignalId.get(result.signal.signalId);
         if (known === undefined)
@@ -41,11 +46,13 @@ export function planBatch(records: readonly NormalizedRecord[], quarantinedAt: s
         }
       } else if (result.result === 'rejected') {
         rejected++;
+        const { bytes, redactions } = redactSecrets(record.data);
         quarantine.push({
           recordId: record.recordId,
           position: result.position,
           reason: `${result.reason} at ${formatPosition(result.position) || '(whole record)'}`,
-          raw: record.data,
+          raw: bytes,
+          rawRedactions: redactions,
           quarantinedAt,
         });
       } else {

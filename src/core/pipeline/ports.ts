@@ -7,7 +7,9 @@ export interface QuarantineEntry {
   readonly recordId: string;
   readonly position: InputPosition;
   readonly reason: string;
+  /** The bytes that arrived, with access keys and secret-named values masked (see redact-secrets.ts). */
   readonly raw: Uint8Array;
+  readonly rawRedactions: number;
   /** ISO time the record was quarantined (processing time, passed in). */
   readonly quarantinedAt: string;
 }

@@ -61,9 +61,9 @@ function namedResources(record: CloudTrailRecord): NamedResources {
   const stateMachineArn =
     firstCanonical([request?.stateMachineArn, response?.stateMachineArn], stateMachineArnOf) ??
     (executionArn === undefined ? undefined : stateMachineArnOf(executionArn)) ??
-    firstCanonical(fromMessage, stateMachineOnly);
+    firstCanonical([request?.resourceArn, ...fromMessage], stateMachineOnly);
   const activityArn = firstCanonical(
-    [request?.activityArn, response?.activityArn, ...fromMessage],
+    [request?.activityArn, response?.activityArn, request?.resourceArn, ...fromMessage],
     activityArnOf,
   );
   return definedOnly({ stateMachineArn, executionArn, activityArn });

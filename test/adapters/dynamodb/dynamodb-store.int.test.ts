@@ -227,6 +227,7 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
         position: ['Records', 0],
         reason: 'not JSON at Records[0]',
         raw: small,
+        rawRedactions: 0,
         quarantinedAt: '2026-03-02T12:00:00.000Z',
       },
       {
@@ -234,6 +235,7 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
         position: ['Records', 1, 'kinesis', 'data'],
         reason: 'too large',
         raw: big,
+        rawRedactions: 0,
         quarantinedAt: '2026-03-02T12:00:01.000Z',
       },
     ]);

@@ -88,6 +88,7 @@ describe('link and quarantine items', () => {
       position: ['Records', 9],
       reason: 'not JSON',
       raw: new TextEncoder().encode('nope'),
+      rawRedactions: 0,
       quarantinedAt: '2026-03-02T12:00:00.000Z',
     };
     const item = quarantineItem(entry, 1000);
@@ -102,6 +103,7 @@ describe('link and quarantine items', () => {
       rawBytes: 4,
       rawSha256: createHash('sha256').update('nope').digest('hex'),
       rawTruncated: false,
+      rawRedactions: 0,
       expiresAt: Math.floor((Date.parse(entry.quarantinedAt) + 1000) / 1000),
     });
     expect(() => parseQuarantineItem({ ...item, raw: 'bm9wZQ==' })).toThrow(

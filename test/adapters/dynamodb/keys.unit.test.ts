@@ -70,6 +70,7 @@ describe('the single-table keys', () => {
       position: ['Records', 3, 'kinesis', 'data'],
       reason: 'bad',
       raw: new Uint8Array(),
+      rawRedactions: 0,
       quarantinedAt: '2026-03-02T23:59:59.999Z',
     };
     expect(quarantineKey(entry)).toEqual({

@@ -50,6 +50,16 @@ describe('processBatch', () => {
     expect(store.allIncidents()).toHaveLength(1);
   });
 
+  it('acknowledges a signal that names no resource as ignored, with the reason', async () => {
+    const store = new MemoryIncidentStore();
+    const aboutNothing = { ...execution('x', minutes(0), 'FAILED'), subjects: [] };
+    const report = await processBatch(signalRecords([aboutNothing]), pipelineDeps(store));
+    expect(report.outcomes).toEqual([
+      { recordId: 'seq-0', status: 'ignored', reason: 'execution names no resource' },
+    ]);
+    expect(store.allIncidents()).toEqual([]);
+  });
+
   it('reports the records of a scope whose commit keeps failing as failed, and only those', async () => {
     const store = new MemoryIncidentStore();
     const failing: IncidentStore = Object.assign(Object.create(store) as MemoryIncidentStore, {

@@ -22,6 +22,8 @@ const userIdentitySchema = z.object({
 
 /** Only the request and response fields that name resources; everything else is dropped. */
 const resourceFieldsSchema = z.object({
+  /** TagResource / UntagResource / ListTagsForResource name their state machine or activity here. */
+  resourceArn: optionalText,
   stateMachineArn: optionalText,
   executionArn: optionalText,
   activityArn: optionalText,
