@@ -47,11 +47,19 @@ export function collectScopeSignals(
   >();
   let latestEventMs = Number.NEGATIVE_INFINITY;
 
+  // Membership by set lookup: walking the graph once per signal dominated large scopes.
+  const members = new Set(topology.subjectsOf(stateMachineArn));
+  const viaOf = new Map<string, readonly string[]>();
+  const alarmVia = (alarmArn: string): readonly string[] => {
+    const known = viaOf.get(alarmArn);
+    if (known !== undefined) return known;
+    const via =
+      topology.scopesOf([alarmArn]).find((scope) => scope.stateMachineArn === stateMachineArn)?.via ?? [];
+    viaOf.set(alarmArn, via);
+    return via;
+  };
   for (const signal of sorted) {
-    const match = topology
-      .scopesOf(signal.subjects)
-      .find((scope) => scope.stateMachineArn === stateMachineArn);
-    if (match === undefined) continue;
+    if (!signal.subjects.some((subject) => members.has(subject))) continue;
     latestEventMs = Math.max(latestEventMs, signal.eventTimeMs);
     switch (signal.kind) {
       case 'execution':
@@ -62,12 +70,9 @@ export function collectScopeSignals(
         break;
       case 'alarm-state':
       case 'alarm-config': {
-        const via = topology
-          .scopesOf([signal.alarmArn])
-          .find((scope) => scope.stateMachineArn === stateMachineArn)?.via;
         const alarm = alarms.get(signal.alarmArn) ?? {
           alarmName: signal.alarmName,
-          via: via ?? match.via,
+          via: alarmVia(signal.alarmArn),
           states: [],
           configs: [],
         };
