@@ -11,6 +11,7 @@ import { registerListCommand } from './commands/list.ts';
 import { registerNormalizeCommand } from './commands/normalize.ts';
 import { registerQuarantineCommand } from './commands/quarantine.ts';
 import { registerSendCommand } from './commands/send.ts';
+import { registerServeCommand } from './commands/serve.ts';
 import { registerShowCommand } from './commands/show.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { registerTailCommand } from './commands/tail.ts';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly CommandRegistration[] = [
   registerListCommand,
   registerShowCommand,
   registerTailCommand,
+  registerServeCommand,
   registerQuarantineCommand,
   registerBenchCommand,
 ];

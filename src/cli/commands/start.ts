@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { type LocalApp, startLocalApp } from '../../runtime/local-app.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { describeEvent, outgoingEventsOf } from '../../runtime/outgoing-events.ts';
+import { DEFAULT_WEB_HOST, DEFAULT_WEB_PORT } from '../../web/constants.ts';
+import { type IncidentPage, startIncidentPage } from '../../web/incident-page.ts';
 import { loadConfigOption } from '../config-option.ts';
 import { DEFAULT_DATA_DIR } from '../defaults.ts';
 import { type CliIo, type CommandContext, EXIT_OK } from '../io.ts';
@@ -42,12 +44,13 @@ export async function replayDemo(app: LocalApp, io: CliIo, pauseMs = DEMO_PAUSE_
   await app.stack.whenIdle({ timeoutMs: 60_000 });
 }
 
-function instructions(app: LocalApp, dataDir: string): string {
+function instructions(app: LocalApp, dataDir: string, page: IncidentPage): string {
   const { endpoints, names } = app.stack;
   return [
     '',
     `Local stack running: DynamoDB Local ${endpoints.dynamodb}, Kinesis (kinesalite) ${endpoints.kinesis}`,
     `Table ${names.table}, stream ${names.stream}, data kept in ${dataDir}/ (survives restarts).`,
+    `Incident page: ${page.url} (updates live)`,
     'In another terminal:',
     '  npm run incidents -- send examples/scenarios/checkout-outage.ndjson   # replaying is idempotent',
     '  npm run incidents -- list',
@@ -83,17 +86,32 @@ export async function runStart(options: StartOptions, io: CliIo): Promise<number
     handleProcessSignals: false,
     config,
   });
+  let page: IncidentPage | undefined;
   try {
     io.stdout(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+    // Started before the demo, so the page can show the incident arriving.
+    const { clients, region, tableStreamArn } = app.stack;
+    page = await startIncidentPage({
+      queries: app.queries,
+      ...(tableStreamArn === undefined
+        ? {}
+        : { stream: { streams: clients.dynamodbStreams, streamArn: tableStreamArn, region } }),
+      host: DEFAULT_WEB_HOST,
+      port: DEFAULT_WEB_PORT,
+      portFallback: true,
+      logger,
+    });
+    io.stdout(`Incident page: ${page.url}\n`);
     if (options.demo) {
       await replayDemo(app, io);
       const incidents = await app.queries.listIncidents({ limit: 20 });
       io.stdout(`\nIncidents in the table (${incidents.length}):\n${incidentTable(incidents)}\n`);
     }
-    io.stdout(instructions(app, options.dataDir));
+    io.stdout(instructions(app, options.dataDir, page));
     const signal = await untilSignalled();
     io.stdout(`\n${signal}: stopping the local stack …\n`);
   } finally {
+    await page?.stop();
     await app.stop();
   }
   io.stdout('Stopped.\n');
