@@ -1,3 +1,4 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { type AwsClients, createAwsClients } from '../adapters/aws-clients.ts';
@@ -28,7 +29,18 @@ export interface Target {
   /** Routes events the way the deployed EventBridge rules would (patterns and partition keys from infra/). */
   readonly eventBus: LocalEventBus | undefined;
   queries(): IncidentQueries;
+  /** The table's stream: from the local state file, or DescribeTable; undefined when it has none. */
+  findTableStreamArn(): Promise<string | undefined>;
   close(): void;
+}
+
+async function describeStreamArn(
+  clients: AwsClients,
+  tableName: string | undefined,
+): Promise<string | undefined> {
+  if (tableName === undefined) throw new UsageError('--table is required with --region');
+  const table = await clients.dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+  return table.Table?.LatestStreamArn;
 }
 
 export function addTargetOptions(command: Command): Command {
@@ -59,6 +71,7 @@ async function localTarget(options: TargetOptions, logger: Logger): Promise<Targ
       tableStreamArn: state.tableStreamArn,
       eventBus: connection.eventBus,
       queries: () => new IncidentQueries({ client: clients.document, tableName: state.tableName }),
+      findTableStreamArn: async () => state.tableStreamArn ?? describeStreamArn(clients, state.tableName),
       close: () => connection.close(),
     };
   } catch (error) {
@@ -95,6 +108,7 @@ function awsTarget(options: TargetOptions, logger: Logger): Target {
       if (table === undefined) throw new UsageError('--table is required with --region');
       return new IncidentQueries({ client: clients.document, tableName: table });
     },
+    findTableStreamArn: () => describeStreamArn(clients, table),
     close: () => clients.destroy(),
   };
 }

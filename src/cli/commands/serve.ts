@@ -1,4 +1,3 @@
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { UsageError } from '../../errors.ts';
@@ -9,6 +8,7 @@ import { startIncidentPage } from '../../web/incident-page.ts';
 import { isLoopbackHost } from '../../web/security.ts';
 import { type CliIo, type CommandContext, EXIT_OK } from '../io.ts';
 import { addTargetOptions, resolveTarget, type Target, type TargetOptions } from '../target.ts';
+import { untilSignalled } from '../until-signalled.ts';
 
 interface ServeOptions extends TargetOptions {
   readonly port?: string;
@@ -25,42 +25,23 @@ function parsePort(text: string): number {
 
 /** The table's stream, found like `tail` finds it; a table without one only costs live updates. */
 async function tableStream(target: Target, logger: Logger): Promise<TableStream | undefined> {
-  const { tableName, tableStreamArn } = target;
-  const stream = (streamArn: string) => ({
-    streams: target.clients.dynamodbStreams,
-    streamArn,
-    region: target.region,
-  });
-  if (tableStreamArn !== undefined) return stream(tableStreamArn);
-  if (tableName === undefined) return undefined;
   try {
-    const table = await target.clients.dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
-    const arn = table.Table?.LatestStreamArn;
-    if (arn !== undefined) return stream(arn);
-    logger.warn(`table ${tableName} has no stream: the incident page polls instead of updating live`);
+    const streamArn = await target.findTableStreamArn();
+    if (streamArn !== undefined) {
+      return { streams: target.clients.dynamodbStreams, streamArn, region: target.region };
+    }
+    logger.warn(`table ${target.tableName} has no stream: the incident page polls instead of updating live`);
   } catch (error) {
-    logger.warn({ err: error }, `cannot describe table ${tableName}: the incident page polls`);
+    logger.warn({ err: error }, `cannot describe table ${target.tableName}: the incident page polls`);
   }
   return undefined;
-}
-
-function untilSignalled(): Promise<void> {
-  return new Promise((resolve) => {
-    const onSignal = () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      resolve();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
 }
 
 /** Serves the incident page until Ctrl-C (or until `until` settles, for tests). */
 export async function runServe(
   options: ServeOptions,
   io: CliIo,
-  until: Promise<void> = untilSignalled(),
+  until: Promise<unknown> = untilSignalled(),
 ): Promise<number> {
   // An explicit port must be honoured or fail; only the default may move to a free one.
   const port = options.port === undefined ? DEFAULT_WEB_PORT : parsePort(options.port);

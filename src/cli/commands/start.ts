@@ -10,6 +10,7 @@ import { loadConfigOption } from '../config-option.ts';
 import { DEFAULT_DATA_DIR } from '../defaults.ts';
 import { type CliIo, type CommandContext, EXIT_OK } from '../io.ts';
 import { incidentTable } from '../render/incident-table.ts';
+import { untilSignalled } from '../until-signalled.ts';
 
 const DEMO_SCENARIO = new URL('../../../examples/scenarios/checkout-outage.ndjson', import.meta.url);
 /** A pause between demo events, so incident changes can be watched appearing one by one. */
@@ -60,18 +61,6 @@ function instructions(app: LocalApp, dataDir: string, page: IncidentPage): strin
     'Press Ctrl-C to stop.',
     '',
   ].join('\n');
-}
-
-function untilSignalled(): Promise<string> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: string) => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      resolve(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
 }
 
 export async function runStart(options: StartOptions, io: CliIo): Promise<number> {

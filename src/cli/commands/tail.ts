@@ -1,4 +1,3 @@
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import type { ChangePublisher } from '../../adapters/publishers/change-publisher.ts';
 import { ConsoleChangePublisher } from '../../adapters/publishers/console-publisher.ts';
@@ -7,7 +6,8 @@ import { startDynamoDbStreamSource } from '../../local/dynamodb-stream-source.ts
 import { createIncidentStreamHandler } from '../../runtime/incident-stream.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { type CliIo, type CommandContext, EXIT_OK } from '../io.ts';
-import { addTargetOptions, resolveTarget, type Target, type TargetOptions } from '../target.ts';
+import { addTargetOptions, resolveTarget, type TargetOptions } from '../target.ts';
+import { untilSignalled } from '../until-signalled.ts';
 
 interface TailOptions extends TargetOptions {
   readonly json: boolean;
@@ -17,15 +17,6 @@ interface TailOptions extends TargetOptions {
 /** Only incident headers: the same filter criteria the deployed stream subscriber has. */
 const HEADERS_ONLY = [{ dynamodb: { Keys: { pk: { S: [{ prefix: 'INC#' }] }, sk: { S: ['HEAD'] } } } }];
 
-async function tableStreamArn(target: Target): Promise<string> {
-  if (target.tableStreamArn !== undefined) return target.tableStreamArn;
-  if (target.tableName === undefined) throw new UsageError('--table is required with --region');
-  const table = await target.clients.dynamodb.send(new DescribeTableCommand({ TableName: target.tableName }));
-  const arn = table.Table?.LatestStreamArn;
-  if (arn === undefined) throw new UsageError(`table ${target.tableName} has no stream enabled`);
-  return arn;
-}
-
 function jsonPublisher(io: CliIo): ChangePublisher {
   return {
     publish: async (changes) => {
@@ -34,28 +25,17 @@ function jsonPublisher(io: CliIo): ChangePublisher {
   };
 }
 
-function untilSignalled(): Promise<void> {
-  return new Promise((resolve) => {
-    const onSignal = () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      resolve();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
-}
-
 /** Follows the table's stream and prints incident changes as they happen, until Ctrl-C. */
 export async function runTail(
   options: TailOptions,
   io: CliIo,
-  until: Promise<void> = untilSignalled(),
+  until: Promise<unknown> = untilSignalled(),
 ): Promise<number> {
   const logger = createLogger('warn', 'incidents', 'stderr');
   const target = await resolveTarget(options, logger);
   try {
-    const streamArn = await tableStreamArn(target);
+    const streamArn = await target.findTableStreamArn();
+    if (streamArn === undefined) throw new UsageError(`table ${target.tableName} has no stream enabled`);
     const handler = createIncidentStreamHandler({
       publisher: options.json
         ? jsonPublisher(io)
