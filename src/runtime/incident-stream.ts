@@ -21,8 +21,28 @@ export function toPublishable(change: IncidentChange): PublishableChange {
     severity: incident.severity,
     status: incident.status,
     title: incident.title,
+    ...(change.kind === 'updated' ? { detail: whatChanged(change.previous, incident) } : {}),
     body: change,
   };
+}
+
+type Counted = Pick<
+  IncidentChange['incident'],
+  'signalCount' | 'alarms' | 'apiCalls' | 'hints' | 'executions'
+>;
+
+/** For people watching changes scroll by: which lists grew, e.g. "alarms 1→2, hints 4→6". */
+export function whatChanged(before: Counted, after: Counted): string {
+  const parts: [string, number, number][] = [
+    ['runs', before.executions.length, after.executions.length],
+    ['alarms', before.alarms.length, after.alarms.length],
+    ['API calls', before.apiCalls.length, after.apiCalls.length],
+    ['hints', before.hints.length, after.hints.length],
+  ];
+  const changed = parts
+    .filter(([, from, to]) => from !== to)
+    .map(([name, from, to]) => `${name} ${from}→${to}`);
+  return changed.length > 0 ? changed.join(', ') : `signals ${before.signalCount}→${after.signalCount}`;
 }
 
 /**

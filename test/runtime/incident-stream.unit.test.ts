@@ -4,7 +4,7 @@ import type { PublishableChange } from '../../src/adapters/publishers/change-pub
 import { DEFAULT_CONFIG } from '../../src/core/config.ts';
 import { correlateScope } from '../../src/core/incident/correlate.ts';
 import { Topology } from '../../src/core/topology/graph.ts';
-import { createIncidentStreamHandler } from '../../src/runtime/incident-stream.ts';
+import { createIncidentStreamHandler, whatChanged } from '../../src/runtime/incident-stream.ts';
 import { headerImage, streamRecord } from '../adapters/dynamodb/stream-records.ts';
 import { execution, minutes, stateMachineArn } from '../builders/signals.ts';
 
@@ -53,5 +53,15 @@ describe('the incident stream handler', () => {
     await expect(
       handler({ Records: [streamRecord({ pk: `INC#${open.id}`, sk: 'HEAD' }, { new: headerImage(open) })] }),
     ).rejects.toThrow('SNS is down');
+  });
+});
+
+describe('whatChanged', () => {
+  it('names the lists that grew, or the signal count when only the story changed', () => {
+    const before = incidentOf([execution('a', minutes(0), 'FAILED')]);
+    const after = incidentOf([execution('a', minutes(0), 'FAILED'), execution('b', minutes(1), 'FAILED')]);
+    if (before === undefined || after === undefined) throw new Error('scenario gives incidents');
+    expect(whatChanged(before, after)).toBe('runs 1→2');
+    expect(whatChanged(before, { ...before, signalCount: 3 })).toBe('signals 1→3');
   });
 });

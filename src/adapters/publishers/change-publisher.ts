@@ -6,6 +6,8 @@ export interface PublishableChange {
   readonly severity: string;
   readonly status: string;
   readonly title: string;
+  /** A short human note on what changed, for updates. */
+  readonly detail?: string;
   readonly body: unknown;
 }
 

@@ -16,7 +16,7 @@ export class ConsoleChangePublisher implements ChangePublisher {
   async publish(changes: readonly PublishableChange[]): Promise<void> {
     for (const change of changes) {
       this.write(
-        `  ${MARKS[change.type] ?? change.type}  ${change.incidentId}  ${change.severity}  ${change.status.padEnd(8)}  ${change.title}`,
+        `  ${MARKS[change.type] ?? change.type}  ${change.incidentId}  ${change.severity}  ${change.status.padEnd(8)}  ${change.title}${change.detail === undefined ? '' : `  (${change.detail})`}`,
       );
     }
   }
