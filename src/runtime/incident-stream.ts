@@ -26,10 +26,14 @@ export function toPublishable(change: IncidentChange): PublishableChange {
   };
 }
 
-type Counted = Pick<
-  IncidentChange['incident'],
-  'signalCount' | 'alarms' | 'apiCalls' | 'hints' | 'executions'
->;
+/** Any incident shape, engine or stored: only the counts matter here. */
+interface Counted {
+  readonly signalCount: number;
+  readonly executions: readonly unknown[];
+  readonly alarms: readonly unknown[];
+  readonly apiCalls: readonly unknown[];
+  readonly hints: readonly unknown[];
+}
 
 /** For people watching changes scroll by: which lists grew, e.g. "alarms 1→2, hints 4→6". */
 export function whatChanged(before: Counted, after: Counted): string {
