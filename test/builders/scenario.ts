@@ -69,3 +69,13 @@ export function checkoutOutage(): Signal[] {
     execution('run-4-succeeded', minutes(12), 'SUCCEEDED'),
   ];
 }
+
+/** The outage plus a second state machine that fails, recovers and fails again within the reopen window. */
+export function twoScopesWithFlap(): Signal[] {
+  return [
+    ...checkoutOutage(),
+    execution('billing-1', minutes(30), 'FAILED', { machine: 'billing', error: 'States.Timeout' }),
+    execution('billing-ok', minutes(33), 'SUCCEEDED', { machine: 'billing' }),
+    execution('billing-2', minutes(80), 'TIMED_OUT', { machine: 'billing' }),
+  ];
+}

@@ -12,7 +12,7 @@ import { processBatch } from '../../../src/core/pipeline/process-batch.ts';
 import type { Signal } from '../../../src/core/signals/types.ts';
 import { ConfigurationError, TransientStoreError } from '../../../src/errors.ts';
 import { pipelineDeps, signalRecords } from '../../builders/pipeline.ts';
-import { checkoutOutage } from '../../builders/scenario.ts';
+import { checkoutOutage, twoScopesWithFlap } from '../../builders/scenario.ts';
 import {
   alarmArn,
   apiCall,
@@ -63,16 +63,6 @@ async function freshStore(clock: () => number = () => NOW) {
 /** The pipeline with its usual test wiring, on the given store. */
 async function runPipeline(store: IncidentStore, signals: readonly Signal[]) {
   return processBatch(signalRecords(signals), { ...pipelineDeps(new MemoryIncidentStore()), store });
-}
-
-/** The scenario of the engine tests plus a second scope that flaps, so more than one incident exists. */
-function twoScopesWithFlap(): Signal[] {
-  return [
-    ...checkoutOutage(),
-    execution('billing-1', minutes(30), 'FAILED', { machine: 'billing', error: 'States.Timeout' }),
-    execution('billing-ok', minutes(33), 'SUCCEEDED', { machine: 'billing' }),
-    execution('billing-2', minutes(80), 'TIMED_OUT', { machine: 'billing' }),
-  ];
 }
 
 describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contract', () => {

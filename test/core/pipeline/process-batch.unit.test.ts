@@ -6,18 +6,8 @@ import type { IncidentStore } from '../../../src/core/pipeline/ports.ts';
 import { processBatch } from '../../../src/core/pipeline/process-batch.ts';
 import type { Signal } from '../../../src/core/signals/types.ts';
 import { incidentsAfter, pipelineDeps, signalRecords } from '../../builders/pipeline.ts';
-import { checkoutOutage } from '../../builders/scenario.ts';
+import { checkoutOutage, twoScopesWithFlap } from '../../builders/scenario.ts';
 import { execution, minutes, stateMachineArn } from '../../builders/signals.ts';
-
-/** A second scope and a reopen, so the properties cover more than one incident. */
-function twoScopesWithFlap(): Signal[] {
-  return [
-    ...checkoutOutage(),
-    execution('billing-1', minutes(30), 'FAILED', { machine: 'billing', error: 'States.Timeout' }),
-    execution('billing-ok', minutes(33), 'SUCCEEDED', { machine: 'billing' }),
-    execution('billing-2', minutes(80), 'TIMED_OUT', { machine: 'billing' }),
-  ];
-}
 
 describe('processBatch', () => {
   it('maps every record to an outcome and writes the expected incidents', async () => {
