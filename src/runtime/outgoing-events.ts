@@ -6,6 +6,8 @@ import { normalizeValue } from '../core/signals/normalize.ts';
 /** Events ready for EventBridge (or its local stand-in), and what could not be turned into one. */
 export interface OutgoingEvents {
   readonly events: readonly Record<string, unknown>[];
+  /** Well-formed items EventBridge would never carry (a CloudTrail Insights record, a digest file). */
+  readonly skipped: readonly { readonly position: string; readonly reason: string }[];
   readonly rejected: readonly { readonly position: string; readonly reason: string }[];
 }
 
@@ -20,6 +22,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 export function outgoingEventsOf(bytes: Uint8Array): OutgoingEvents {
   const events: Record<string, unknown>[] = [];
+  const skipped: { position: string; reason: string }[] = [];
   const rejected: { position: string; reason: string }[] = [];
   for (const item of decodeInput(bytes)) {
     const position = formatPosition(item.position) || '(whole input)';
@@ -28,9 +31,14 @@ export function outgoingEventsOf(bytes: Uint8Array): OutgoingEvents {
     else if (typeof item.value['detail-type'] === 'string') events.push(item.value);
     else if (typeof item.value.eventSource === 'string' && typeof item.value.eventID === 'string') {
       events.push(wrapCloudTrailRecord(item.value));
-    } else rejected.push({ position, reason: 'neither an EventBridge event nor a CloudTrail record' });
+    } else {
+      // The parser knows well-formed things of other kinds; only what it cannot read is rejected.
+      const [result] = normalizeValue(item.value, item.position);
+      if (result?.result === 'ignored') skipped.push({ position, reason: result.reason });
+      else rejected.push({ position, reason: 'neither an EventBridge event nor a CloudTrail record' });
+    }
   }
-  return { events, rejected };
+  return { events, skipped, rejected };
 }
 
 function wrapCloudTrailRecord(record: Record<string, unknown>): Record<string, unknown> {

@@ -9,12 +9,15 @@ import {
   cloudTrailLogFile,
   cloudTrailRecord,
   executionEvent,
-  gzipBytes,
-  jsonBytes,
-  ndjsonBytes,
-  SEED_EVENTS_DIR,
   STATE_MACHINE_ARN,
-} from '../builders/events.ts';
+} from '../../src/workloads/events.ts';
+import { gzipBytes, jsonBytes, ndjsonBytes, SEED_EVENTS_DIR } from '../builders/fixtures.ts';
+import {
+  digestFile,
+  insightsEvent,
+  s3DataEvent,
+  stepFunctionsRecord,
+} from '../core/signals/cloudtrail-kinds.ts';
 import { captureIo } from './capture-io.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'incidents-cli-'));
@@ -78,6 +81,24 @@ describe('incidents normalize', () => {
       'ignored  CloudTrail event source lambda.amazonaws.com is not handled',
       `rejected eventTime: not an ISO-8601 timestamp with a time zone at ${file}:Records[2].eventTime`,
     ]);
+  });
+
+  it('counts Insights and data events in a log file, and a digest file beside it, as ignored', async () => {
+    const log = writeInput(
+      'mixed-trail.json.gz',
+      gzipBytes(jsonBytes(cloudTrailLogFile([stepFunctionsRecord, insightsEvent(), s3DataEvent]))),
+    );
+    const digest = writeInput('digest.json.gz', gzipBytes(jsonBytes(digestFile)));
+    const io = captureIo();
+    expect(await main(['normalize', log, digest], io)).toBe(0);
+    const lines = io.outLines();
+    expect(lines[0]).toMatch(/^signal {3}api-call {5}2024-05-01T11:50:00\.000Z StartExecution by deployer /);
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(/^ignored {2}CloudTrail Insights event \(ApiCallRateInsight, Start\) about /),
+      'ignored  CloudTrail event source s3.amazonaws.com is not handled',
+      'ignored  CloudTrail digest file is not handled: it lists the hashes of log files, not events',
+    ]);
+    expect(io.err()).toBe('1 signal(s), 3 ignored, 0 rejected\n');
   });
 
   it('prints NDJSON with a result field for --json', async () => {

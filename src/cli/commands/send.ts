@@ -21,12 +21,12 @@ export async function runSend(files: readonly string[], options: SendOptions, io
   try {
     const eventBus = target.eventBus;
     if (eventBus === undefined) throw new UsageError('--stream is required to send to a deployed stack');
-    const totals = { events: 0, sent: 0, unmatched: 0, failed: 0, rejected: 0 };
+    const totals = { events: 0, sent: 0, unmatched: 0, failed: 0, skipped: 0, rejected: 0 };
     for (const file of files) {
       const input = await readInputFile(file, INPUT_LIMITS.maxInputBytes);
       if (input.kind === 'too-large')
         throw new UsageError(`${file} is ${input.bytes} bytes, over the input cap`);
-      const { events, rejected } = outgoingEventsOf(input.bytes);
+      const { events, skipped, rejected } = outgoingEventsOf(input.bytes);
       for (const problem of rejected)
         io.stderr(`incidents send: ${file}: ${problem.position}: ${problem.reason}\n`);
       const result = await eventBus.putEvents(events);
@@ -36,9 +36,10 @@ export async function runSend(files: readonly string[], options: SendOptions, io
       totals.sent += result.recordsSent;
       totals.unmatched += result.unmatched;
       totals.failed += result.failed.length;
+      totals.skipped += skipped.length;
       totals.rejected += rejected.length;
     }
-    const summary = `${totals.events} event(s) read, ${totals.sent} record(s) sent to ${target.streamName} (${target.description}), ${totals.unmatched} matched no rule, ${totals.failed} failed, ${totals.rejected} unreadable`;
+    const summary = `${totals.events} event(s) read, ${totals.sent} record(s) sent to ${target.streamName} (${target.description}), ${totals.unmatched} matched no rule, ${totals.failed} failed, ${totals.skipped} skipped (not events EventBridge delivers), ${totals.rejected} unreadable`;
     io.stdout(options.json ? `${JSON.stringify(totals)}\n` : `${summary}\n`);
     return totals.failed > 0 ? 1 : EXIT_OK;
   } finally {

@@ -2,6 +2,12 @@
  * The one entry point from decoded JSON to signals. Routing is a lookup table keyed by EventBridge
  * `source` + `detail-type`; raw CloudTrail records are recognized by their own fields. Whatever the
  * input, the result is a signal, ignored or rejected: this module never throws.
+ *
+ * Ignored or rejected (DESIGN §4): whatever is recognizably well-formed input of a kind we do not
+ * handle (another service's events, CloudTrail Insights, data and network activity events, digest
+ * files) is ignored with a reason and counted. Rejected, and so quarantined, is only what cannot be
+ * read (bytes, UTF-8, JSON, not an object, no recognizable kind) or an event of a kind we do handle
+ * whose fields are broken.
  */
 
 import { decodeInput, decodeRecordPayload, isCloudTrailLogFile } from '../input/decode.ts';
@@ -13,6 +19,7 @@ import { normalizeCloudTrailEvent, normalizeCloudTrailRecord } from './cloudtrai
 import { normalizeExecutionEvent } from './execution.ts';
 import { DEFAULT_NORMALIZE_OPTIONS, type NormalizeOptions } from './normalize-options.ts';
 import { ignored, rejected, rejectedBySchema } from './results.ts';
+import { cloudTrailDigestFileSchema } from './schemas/cloudtrail.ts';
 import { eventBridgeRoutingSchema } from './schemas/eventbridge.ts';
 import type { InputPosition, NormalizeResult } from './types.ts';
 
@@ -54,6 +61,9 @@ function normalizeEventBridgeEvent(
   return normalizer(value, position, options);
 }
 
+/** Fields only CloudTrail records have: one of them sends an object to the CloudTrail parser. */
+const CLOUDTRAIL_RECORD_KEYS = ['eventSource', 'eventName', 'eventID', 'eventType', 'eventCategory'] as const;
+
 function describeType(value: unknown): string {
   if (value === null) return 'null';
   return Array.isArray(value) ? 'array' : typeof value;
@@ -73,9 +83,21 @@ function normalizeUnguarded(
   if (isCloudTrailLogFile(value)) {
     return rejected(position, 'a CloudTrail log file holds many events: normalize its Records one by one');
   }
-  if ('eventSource' in value || 'eventName' in value || 'eventID' in value) {
+  if (cloudTrailDigestFileSchema.safeParse(value).success) {
+    // Trails deliver digests beside their log files, so a synced bucket holds both: well-formed, not ours.
+    return ignored(
+      position,
+      'CloudTrail digest file is not handled: it lists the hashes of log files, not events',
+      undefined,
+      undefined,
+    );
+  }
+  // eventType and eventCategory too: an Insights record has no eventSource or eventName.
+  if (CLOUDTRAIL_RECORD_KEYS.some((key) => key in value)) {
     return normalizeCloudTrailRecord(value, position);
   }
+  // Ignoring needs the other kind recognized. An object that names none is most likely ours bent out
+  // of shape (an input transformer on a rule, a producer bug): ignoring it would hide that silently.
   return rejected(position, 'neither an EventBridge event nor a CloudTrail record');
 }
 

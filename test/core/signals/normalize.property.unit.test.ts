@@ -6,14 +6,8 @@ import {
   normalizeRecordPayload,
 } from '../../../src/core/signals/normalize.ts';
 import type { NormalizeResult } from '../../../src/core/signals/types.ts';
-import {
-  apiCallEvent,
-  cloudTrailRecord,
-  gzipBytes,
-  jsonBytes,
-  seedEvent,
-  seedFileNames,
-} from '../../builders/events.ts';
+import { apiCallEvent, cloudTrailRecord } from '../../../src/workloads/events.ts';
+import { gzipBytes, jsonBytes, seedEvent, seedFileNames } from '../../builders/fixtures.ts';
 
 const RESULT_KINDS = ['signal', 'ignored', 'rejected'];
 const ACCESS_KEY_PATTERN = /\b(?:AKIA|ASIA)[A-Z0-9]{12,}/;

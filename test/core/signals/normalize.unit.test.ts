@@ -9,7 +9,6 @@ import {
 import type { NormalizeResult } from '../../../src/core/signals/types.ts';
 import {
   ACCOUNT,
-  ASSUMED_ROLE_IDENTITY,
   alarmArn,
   alarmConfigEvent,
   alarmState,
@@ -21,13 +20,16 @@ import {
   EXECUTION_ARN,
   eventBridgeEvent,
   executionEvent,
+  STATE_MACHINE_ARN,
+} from '../../../src/workloads/events.ts';
+import {
+  ASSUMED_ROLE_IDENTITY,
   gzipBytes,
   jsonBytes,
   ndjsonBytes,
   SEED_EVENTS_DIR,
-  STATE_MACHINE_ARN,
   seedEvent,
-} from '../../builders/events.ts';
+} from '../../builders/fixtures.ts';
 import { onlyResult, signalOf } from './expect-result.ts';
 
 function rejection(result: NormalizeResult): { reason: string; position: readonly (string | number)[] } {

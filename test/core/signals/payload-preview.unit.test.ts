@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeEvent } from '../../../src/core/signals/normalize.ts';
 import { MAX_PAYLOAD_PREVIEW_CHARS } from '../../../src/core/signals/normalize-options.ts';
 import type { NormalizeResult } from '../../../src/core/signals/types.ts';
-import { executionEvent } from '../../builders/events.ts';
+import { executionEvent } from '../../../src/workloads/events.ts';
 
 const secretInput = JSON.stringify({ cardNumber: '4111111111111111', amount: 42 });
 const event = executionEvent({ status: 'FAILED', input: secretInput, output: null });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseJson } from '../../../src/core/input/json.ts';
 import { normalizeEvent } from '../../../src/core/signals/normalize.ts';
-import { cloudTrailRecord, STATE_MACHINE_ARN } from '../../builders/events.ts';
+import { cloudTrailRecord, STATE_MACHINE_ARN } from '../../../src/workloads/events.ts';
 
 describe('API calls that name their resource in requestParameters.resourceArn', () => {
   it('scope TagResource to the state machine it tags', () => {

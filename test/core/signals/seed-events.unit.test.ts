@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { normalizeInput } from '../../../src/core/signals/normalize.ts';
 import type { NormalizeResult } from '../../../src/core/signals/types.ts';
-import { SEED_EVENTS_DIR, seedFileNames } from '../../builders/events.ts';
+import { SEED_EVENTS_DIR, seedFileNames } from '../../builders/fixtures.ts';
 import { onlyResult, signalOf } from './expect-result.ts';
 
 const ALARM_PREFIX = 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:';
