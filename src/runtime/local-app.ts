@@ -13,6 +13,7 @@ export interface LocalAppOptions {
   /** Where incident changes are printed as they happen. */
   readonly printChange: (line: string) => void;
   readonly handleProcessSignals?: boolean;
+  /** What the consumer correlates with (`start --config FILE` or CORRELATION_CONFIG); the defaults otherwise. */
   readonly config?: CorrelationConfig;
 }
 
@@ -36,7 +37,7 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
     const queries = new IncidentQueries({ client: stack.clients.document, tableName });
     const consumer = createKinesisConsumer({
       store,
-      config: DEFAULT_CONFIG,
+      config: options.config ?? DEFAULT_CONFIG,
       logger: options.logger,
       clock: Date.now,
     });

@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayDemo } from '../../src/cli/commands/start.ts';
-import { DEFAULT_CONFIG } from '../../src/core/config.ts';
+import { type CorrelationConfig, DEFAULT_CONFIG } from '../../src/core/config.ts';
 import { isProcessAlive } from '../../src/local/child-process.ts';
 import { correlateOffline } from '../../src/runtime/correlate-offline.ts';
+import { parseCorrelationConfig } from '../../src/runtime/correlation-config.ts';
 import { type LocalApp, startLocalApp } from '../../src/runtime/local-app.ts';
+import { EXECUTION_ARN, executionEvent } from '../../src/workloads/events.ts';
+import { ndjsonBytes } from '../builders/fixtures.ts';
 import { captureIo } from '../cli/capture-io.ts';
 import { temporaryDirectory, testLogger } from '../local/helpers.ts';
 
@@ -75,5 +78,72 @@ describe('the local app replaying the demo scenario', () => {
     expect(after).toHaveLength(1);
     expect(after.map((i) => [i.id, i.updatedAt])).toEqual(before.map((i) => [i.id, i.updatedAt]));
     expect(changes).toEqual([]);
+  });
+});
+
+/** An execution of the builders' state machine that ended with `status` at `stoppedAt`. */
+function endedExecution(name: string, status: string, stoppedAt: string): Record<string, unknown> {
+  const stopMs = Date.parse(stoppedAt);
+  return executionEvent({
+    id: `evt-${name}`,
+    executionArn: EXECUTION_ARN.replace(/:[^:]+$/, `:${name}`),
+    status,
+    startDate: stopMs - 60_000,
+    stopDate: stopMs,
+    time: stoppedAt,
+  });
+}
+
+/** `start --config FILE` (or CORRELATION_CONFIG) hands startLocalApp a configuration: the consumer must use it. */
+describe('the local app with a correlation configuration', () => {
+  const dataDir = temporaryDirectory('local-app-config');
+  // Only timeouts open incidents: the failure three hours earlier is no incident at all.
+  const config = parseCorrelationConfig('{"triggerStatuses":["TIMED_OUT"]}', 'timeouts-only.json');
+  const events = [
+    endedExecution('run-failed', 'FAILED', '2024-05-01T12:00:00Z'),
+    endedExecution('run-timed-out', 'TIMED_OUT', '2024-05-01T15:00:00Z'),
+  ];
+  const eventBytes = ndjsonBytes(events);
+  let app: LocalApp;
+
+  beforeAll(async () => {
+    app = await startLocalApp({
+      dataDir: dataDir.path,
+      logger: testLogger(),
+      printChange: () => undefined,
+      handleProcessSignals: false,
+      config,
+    });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    dataDir.remove();
+  });
+
+  it('correlates with that configuration, not the defaults', async () => {
+    const incidentsUnder = async (configuration: CorrelationConfig) =>
+      (await correlateOffline([{ name: 'events', bytes: eventBytes }], configuration, Date.now)).incidents;
+    const withDefaults = await incidentsUnder(DEFAULT_CONFIG);
+    const [expected, ...none] = await incidentsUnder(config);
+    // The events tell the two apart: the defaults see two outages, this configuration one.
+    expect(withDefaults.map((incident) => incident.openedAt)).toEqual([
+      '2024-05-01T12:00:00.000Z',
+      '2024-05-01T15:00:00.000Z',
+    ]);
+    expect(none).toEqual([]);
+
+    const sent = await app.stack.eventBus.putEvents(events);
+    expect(sent.recordsSent).toBe(events.length);
+    await app.stack.whenIdle({ timeoutMs: 30_000 });
+
+    const stored = await app.queries.listIncidents({});
+    expect(stored.map((incident) => [incident.id, incident.status, incident.openedAt])).toEqual([
+      [expected?.id, 'OPEN', '2024-05-01T15:00:00.000Z'],
+    ]);
+    const detail = await app.queries.getIncident(expected?.id ?? '');
+    expect(detail?.executions.map((execution) => [execution.name, execution.status])).toEqual(
+      expected?.executions.map((execution) => [execution.name, execution.status]),
+    );
   });
 });

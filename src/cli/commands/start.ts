@@ -6,7 +6,7 @@ import { createLogger } from '../../runtime/logger.ts';
 import { describeEvent, outgoingEventsOf } from '../../runtime/outgoing-events.ts';
 import { DEFAULT_WEB_HOST, DEFAULT_WEB_PORT } from '../../web/constants.ts';
 import { type IncidentPage, startIncidentPage } from '../../web/incident-page.ts';
-import { loadConfigOption } from '../config-option.ts';
+import { loadConfigOptionOrEnvironment } from '../config-option.ts';
 import { DEFAULT_DATA_DIR } from '../defaults.ts';
 import { type CliIo, type CommandContext, EXIT_OK } from '../io.ts';
 import { incidentTable } from '../render/incident-table.ts';
@@ -63,10 +63,16 @@ function instructions(app: LocalApp, dataDir: string, page: IncidentPage): strin
   ].join('\n');
 }
 
-export async function runStart(options: StartOptions, io: CliIo): Promise<number> {
-  const config = loadConfigOption(options.config);
+export async function runStart(
+  options: StartOptions,
+  io: CliIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  // Read before anything starts: a broken configuration is reported without emulators to stop.
+  const { config, origin } = loadConfigOptionOrEnvironment(options.config, env);
   const logger = createLogger(options.verbose ? 'info' : 'warn', 'incidents', 'stderr');
   const started = Date.now();
+  if (origin !== undefined) io.stdout(`Correlating with the configuration in ${origin}.\n`);
   io.stdout(`Starting DynamoDB Local (Java) and kinesalite; creating the table and stream from infra/ …\n`);
   const app = await startLocalApp({
     dataDir: options.dataDir,
@@ -116,7 +122,10 @@ export function registerStartCommand(program: Command, context: CommandContext):
     .option('--data-dir <dir>', 'where the emulators keep their data', DEFAULT_DATA_DIR)
     .option('--no-demo', 'do not replay the demo scenario')
     .option('--verbose', 'log the pipeline (one line per batch)', false)
-    .option('--config <file>', 'correlation windows, triggers, static links and caps (JSON)')
+    .option(
+      '--config <file>',
+      'correlation windows, triggers, static links and caps (JSON); default: CORRELATION_CONFIG, then the built-in defaults',
+    )
     .action(async (options: StartOptions) => {
       context.setExitCode(await runStart(options, context.io));
     });
