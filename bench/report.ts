@@ -1,9 +1,13 @@
 import Table from 'cli-table3';
+import { WORKLOAD_PROFILES, type WorkloadProfile } from '../src/workloads/profiles.ts';
 import type { ScaleNote } from './scale-note.ts';
 import type { CoreResult } from './sections/core.ts';
 import type { EndToEndResult } from './sections/end-to-end.ts';
 import type { MemoryResult } from './sections/memory.ts';
 import type { StoreCostResult } from './sections/store-cost.ts';
+
+/** One figure per workload profile measured (`--profiles` may leave some out). */
+export type ByProfile<T> = Partial<Record<WorkloadProfile, T>>;
 
 /** What one `npm run bench` measured; also the shape of the JSON file it writes. */
 export interface BenchResults {
@@ -11,11 +15,11 @@ export interface BenchResults {
   readonly seed: number;
   readonly batchSize: number;
   readonly machine: { readonly node: string; readonly cpus: number; readonly cpuModel: string };
-  readonly core?: CoreResult;
-  readonly storeCost?: StoreCostResult;
+  readonly core?: ByProfile<CoreResult>;
+  readonly storeCost?: ByProfile<StoreCostResult>;
   readonly endToEnd?: EndToEndResult;
   readonly memory?: MemoryResult;
-  readonly scale?: ScaleNote;
+  readonly scale?: ByProfile<ScaleNote>;
 }
 
 export const TARGETS = {
@@ -34,33 +38,54 @@ function table(head: string[]): Table.Table {
   return new Table({ head, chars: COMPACT, style: { head: [], border: [] } });
 }
 
-function coreTable(core: CoreResult): string {
-  const t = table(['core throughput (in-process, 1 core)', 'value']);
-  t.push(
-    ['events / batches', `${number(core.events)} / ${core.batches}`],
-    ['floor: base64 + JSON.parse (events/s)', number(core.floorEventsPerSecond)],
-    ['decode + normalize only (events/s)', number(core.normalizeEventsPerSecond)],
-    ['pipeline, in-memory store (events/s)', number(core.coreEventsPerSecond)],
-    [
-      '  first quarter / last quarter (events/s)',
-      `${number(core.firstQuarterEventsPerSecond)} / ${number(core.lastQuarterEventsPerSecond)}`,
-    ],
-    ['  µs per event', number(core.microsPerEvent)],
-    [
-      `ratio pipeline / floor (target ≥ ${TARGETS.coreRatio})`,
-      `${number(core.ratio)}  ${verdict(core.ratio >= TARGETS.coreRatio)}`,
-    ],
-    [
-      'signals / incidents / failed records',
-      `${number(core.signals)} / ${core.incidents} / ${core.failedRecords}`,
-    ],
-  );
-  return t.toString();
+function measuredOf<T>(byProfile: ByProfile<T>): [WorkloadProfile, T][] {
+  return WORKLOAD_PROFILES.flatMap((profile) => {
+    const result = byProfile[profile];
+    return result === undefined ? [] : [[profile, result] as [WorkloadProfile, T]];
+  });
 }
 
-function storeTable(store: StoreCostResult): string {
+/** What each column is: the generated workload and the slice of it measured, in words. */
+function workloadLines(results: readonly { workload: string; measured: string }[]): string {
+  return results.map((result) => `  ${result.workload}\n    measured: ${result.measured}`).join('\n');
+}
+
+/** One column per profile, so the three workloads read side by side. */
+function coreTable(byProfile: ByProfile<CoreResult>): string {
+  const measured = measuredOf(byProfile);
+  const t = table(['core throughput (in-process, 1 core)', ...measured.map(([profile]) => profile)]);
+  const row = (label: string, cell: (core: CoreResult) => string) =>
+    t.push([label, ...measured.map(([, core]) => cell(core))]);
+  row('events / batches measured', (core) => `${number(core.events)} / ${core.batches}`);
+  row(
+    'state machines / with runs per batch',
+    (core) => `${number(core.stateMachines)} / ${number(core.stateMachinesPerBatch)}`,
+  );
+  row('preloaded first, untimed (events, s)', (core) =>
+    core.preloadedEvents === 0 ? '-' : `${number(core.preloadedEvents)}, ${number(core.preloadSeconds)} s`,
+  );
+  row('floor: base64 + JSON.parse (events/s)', (core) => number(core.floorEventsPerSecond));
+  row('decode + normalize only (events/s)', (core) => number(core.normalizeEventsPerSecond));
+  row('pipeline, in-memory store (events/s)', (core) => number(core.coreEventsPerSecond));
+  row(
+    '  first quarter / last quarter (events/s)',
+    (core) => `${number(core.firstQuarterEventsPerSecond)} / ${number(core.lastQuarterEventsPerSecond)}`,
+  );
+  row('  µs per event', (core) => number(core.microsPerEvent));
+  row(
+    `ratio pipeline / floor (target ≥ ${TARGETS.coreRatio})`,
+    (core) => `${number(core.ratio)}  ${verdict(core.ratio >= TARGETS.coreRatio)}`,
+  );
+  row(
+    'signals / incidents / failed records',
+    (core) => `${number(core.signals)} / ${core.incidents} / ${core.failedRecords}`,
+  );
+  return `${t.toString()}\n${workloadLines(measured.map(([, core]) => core))}`;
+}
+
+function storeTable(profile: WorkloadProfile, store: StoreCostResult): string {
   const t = table([
-    `DynamoDB cost per 1,000 events (${number(store.events)} events)`,
+    `DynamoDB cost per 1,000 events, ${profile} (${number(store.events)} events)`,
     'ours',
     'baseline (Powertools, per record)',
   ]);
@@ -101,11 +126,15 @@ function storeTable(store: StoreCostResult): string {
     ],
     ['capacity ratio ours / baseline (reads + writes)', number(store.capacityRatio), ''],
   );
-  return t.toString();
+  const preloaded =
+    store.preloadedEvents === 0
+      ? ''
+      : `\n    ours preloaded ${number(store.preloadedEvents)} events first (unmetered, ${number(store.preloadSeconds)} s); the baseline was not`;
+  return `${t.toString()}\n${workloadLines([store])}${preloaded}`;
 }
 
 function endToEndTable(e2e: EndToEndResult): string {
-  const t = table(['end to end (local stack)', 'value']);
+  const t = table(['end to end (local stack, mix)', 'value']);
   const figures = (l: { p50Ms: number; p99Ms: number; maxMs: number; count: number }) =>
     `p50 ${number(l.p50Ms)} ms, p99 ${number(l.p99Ms)} ms, max ${number(l.maxMs)} ms (n=${l.count})`;
   t.push(
@@ -122,7 +151,7 @@ function endToEndTable(e2e: EndToEndResult): string {
 }
 
 function memoryTable(memory: MemoryResult): string {
-  const t = table([`memory, one ${number(memory.records)}-record batch (child process)`, 'value']);
+  const t = table([`memory, one ${number(memory.records)}-record batch of the mix (child process)`, 'value']);
   t.push(
     ['Kinesis event size (MiB)', number(memory.eventMiB)],
     ['RSS before the batch (MiB)', number(memory.rssBeforeMiB)],
@@ -139,8 +168,12 @@ function memoryTable(memory: MemoryResult): string {
   return t.toString();
 }
 
-function scaleTable(scale: ScaleNote): string {
+function scaleTable(byProfile: ByProfile<ScaleNote>): string {
+  const notes = measuredOf(byProfile);
+  const [first] = notes;
+  if (first === undefined) return '';
   const t = table([
+    'workload',
     'events/s',
     'shards',
     'PF',
@@ -150,21 +183,27 @@ function scaleTable(scale: ScaleNote): string {
     'Kinesis $/M',
     'total $/M',
   ]);
-  for (const row of scale.rows) {
-    t.push([
-      number(row.eventsPerSecond),
-      String(row.shards),
-      String(row.parallelizationFactor),
-      String(row.concurrency),
-      row.lambdaPerMillion.toFixed(2),
-      row.dynamodbPerMillion.toFixed(2),
-      row.kinesisPerMillion.toFixed(2),
-      row.totalPerMillion.toFixed(2),
-    ]);
+  for (const [profile, scale] of notes) {
+    for (const row of scale.rows) {
+      t.push([
+        profile,
+        number(row.eventsPerSecond),
+        String(row.shards),
+        String(row.parallelizationFactor),
+        String(row.concurrency),
+        row.lambdaPerMillion.toFixed(2),
+        row.dynamodbPerMillion.toFixed(2),
+        row.kinesisPerMillion.toFixed(2),
+        row.totalPerMillion.toFixed(2),
+      ]);
+    }
   }
-  const a = scale.assumptions;
+  const perEvent = notes
+    .map(([profile, scale]) => `${profile} ${number(scale.secondsPerEventOnLambda * 1e6)} µs`)
+    .join(', ');
+  const a = first[1].assumptions;
   return [
-    `scale estimate (AWS us-east-1 list prices, assumptions): ${number(scale.secondsPerEventOnLambda * 1e6)} µs of Lambda time per event`,
+    `scale estimate (AWS us-east-1 list prices, assumptions), from each workload's core and store figures: Lambda time per event ${perEvent}`,
     t.toString(),
     `  Lambda x86 ${a.lambdaMemoryMb} MB at $${a.lambdaPricePerGbSecond}/GB-s, CPU ∝ memory (1 vCPU at ${a.fullVcpuMemoryMb} MB), ` +
       `batches of ${a.batchSize}, $${a.lambdaPricePerMillionInvocations}/M invocations; DynamoDB requests ${a.dynamodbRequestMs} ms, ${a.dynamodbRequestsInFlight} in flight.`,
@@ -179,7 +218,7 @@ export function renderResults(results: BenchResults): string {
     `npm run bench — seed ${results.seed}, batches of ${results.batchSize}, node ${results.machine.node}, ${results.machine.cpus} × ${results.machine.cpuModel}`,
   ];
   if (results.core) parts.push(coreTable(results.core));
-  if (results.storeCost) parts.push(storeTable(results.storeCost));
+  for (const [profile, store] of measuredOf(results.storeCost ?? {})) parts.push(storeTable(profile, store));
   if (results.endToEnd) parts.push(endToEndTable(results.endToEnd));
   if (results.memory) parts.push(memoryTable(results.memory));
   if (results.scale) parts.push(scaleTable(results.scale));

@@ -15,8 +15,9 @@ import { type LocalStack, startLocalStack } from '../../src/local/stack.ts';
 import { sleep } from '../../src/local/wait.ts';
 import { createIncidentStreamHandler } from '../../src/runtime/incident-stream.ts';
 import { createKinesisConsumer } from '../../src/runtime/kinesis-consumer.ts';
-import type { GeneratedEvent } from '../../test/builders/generator.ts';
-import { chunk, generateEvents } from '../../test/builders/generator.ts';
+import type { GeneratedEvent } from '../../src/workloads/generated.ts';
+import { chunk } from '../../src/workloads/kinesis-framing.ts';
+import { generateEvents } from '../../src/workloads/mix.ts';
 import { percentile, perSecond, round, sortedNumbers } from '../stats.ts';
 
 /**

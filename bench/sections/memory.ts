@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { kinesisEvent } from '../../test/builders/generator.ts';
+import { kinesisEvent } from '../../src/workloads/kinesis-framing.ts';
 import { round } from '../stats.ts';
 import { buildWorkload } from '../workload.ts';
 
@@ -35,7 +35,7 @@ function numberField(value: unknown, key: string): number {
 }
 
 export async function runMemory(seed: number, records: number): Promise<MemoryResult> {
-  const workload = buildWorkload(seed, records, records);
+  const workload = buildWorkload({ profile: 'mix', events: records }, seed, records);
   const dir = mkdtempSync(path.join(tmpdir(), 'incidents-bench-memory-'));
   try {
     const file = path.join(dir, 'event.json');

@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../errors.ts';
 import { registerBenchCommand } from './commands/bench.ts';
 import { registerCorrelateCommand } from './commands/correlate.ts';
+import { registerGenerateCommand } from './commands/generate.ts';
 import { registerListCommand } from './commands/list.ts';
 import { registerNormalizeCommand } from './commands/normalize.ts';
 import { registerQuarantineCommand } from './commands/quarantine.ts';
@@ -22,6 +23,7 @@ export type CommandRegistration = (program: Command, context: CommandContext) =>
 export const COMMANDS: readonly CommandRegistration[] = [
   registerNormalizeCommand,
   registerCorrelateCommand,
+  registerGenerateCommand,
   registerStartCommand,
   registerSendCommand,
   registerListCommand,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { gzipBytes } from '../builders/events.ts';
+import { gzipBytes } from '../builders/fixtures.ts';
 import { captureIo } from './capture-io.ts';
 
 const demo = fileURLToPath(new URL('../../examples/scenarios/checkout-outage.ndjson', import.meta.url));

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTail } from '../../src/cli/commands/tail.ts';
 import { main } from '../../src/cli/main.ts';
 import { type LocalApp, startLocalApp } from '../../src/runtime/local-app.ts';
-import { executionEvent } from '../builders/events.ts';
+import { executionEvent } from '../../src/workloads/events.ts';
 import { temporaryDirectory, testLogger } from '../local/helpers.ts';
 import { captureIo } from './capture-io.ts';
 

@@ -7,8 +7,9 @@ import {
   type JsonObject,
   metric,
   metricAlarmConfiguration,
-} from '../builders/events.ts';
-import { GENERATOR_ACCOUNT, GENERATOR_REGION, PLANTED_SECRETS } from '../builders/generator.ts';
+} from '../../src/workloads/events.ts';
+import { PLANTED_SECRETS } from '../../src/workloads/planted-secrets.ts';
+import { GENERATOR_ACCOUNT, GENERATOR_REGION } from '../../src/workloads/simulated-account.ts';
 
 /**
  * Events that carry what must never be stored or logged (access keys, secret keys, tokens,

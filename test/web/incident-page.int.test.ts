@@ -9,7 +9,7 @@ import {
   executionEvent,
   metric,
   metricAlarmConfiguration,
-} from '../builders/events.ts';
+} from '../../src/workloads/events.ts';
 import { captureIo } from '../cli/capture-io.ts';
 import { launchChromium, type TestBrowser } from './browser.ts';
 import { type DemoPage, startDemoPage } from './demo-page.ts';

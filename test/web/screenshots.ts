@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.ts';
-import { executionEvent } from '../builders/events.ts';
+import { executionEvent } from '../../src/workloads/events.ts';
 import { captureIo } from '../cli/capture-io.ts';
 import { launchChromium } from './browser.ts';
 import { startDemoPage } from './demo-page.ts';

@@ -1,11 +1,11 @@
 /**
- * Builders for raw events (JSON as the sources send it), shaped like the seed fixtures. Each takes
- * the fields a test cares about and fills the rest with realistic defaults; `detail` / `envelope`
- * overrides are merged last, so any field can be replaced or removed (set it to undefined).
+ * Builders for raw events (JSON as the sources send them: EventBridge envelopes around Step
+ * Functions status changes, CloudWatch alarm state and configuration changes, CloudTrail API
+ * calls). Each takes the fields a caller cares about and fills the rest with realistic defaults (an
+ * `orders` state machine in account 123456789012); `detail` / `envelope` overrides are merged last,
+ * so any field can be replaced or removed (set it to undefined). The workload generators and the
+ * tests build every event through these, so both speak exactly what the sources send.
  */
-
-import { readdirSync, readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -15,7 +15,6 @@ export const STATE_MACHINE_NAME = 'orders';
 export const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
 export const EXECUTION_NAME = 'run-1';
 export const EXECUTION_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${STATE_MACHINE_NAME}:${EXECUTION_NAME}`;
-export const SEED_EVENTS_DIR = new URL('../fixtures/seed-events/', import.meta.url);
 
 const DEFAULT_TIME = '2024-05-01T12:00:00Z';
 const DEFAULT_START_MS = Date.parse('2024-05-01T11:59:00.000Z');
@@ -249,24 +248,6 @@ export const IAM_USER_IDENTITY: JsonObject = {
   userName: 'deployer',
 };
 
-export const ASSUMED_ROLE_IDENTITY: JsonObject = {
-  type: 'AssumedRole',
-  principalId: 'AROAEXAMPLEID:ci-session',
-  arn: `arn:aws:sts::${ACCOUNT}:assumed-role/ci-deployer/ci-session`,
-  accountId: ACCOUNT,
-  accessKeyId: 'ASIAEXAMPLEKEY123456',
-  sessionContext: {
-    sessionIssuer: {
-      type: 'Role',
-      principalId: 'AROAEXAMPLEID',
-      arn: `arn:aws:iam::${ACCOUNT}:role/ci-deployer`,
-      accountId: ACCOUNT,
-      userName: 'ci-deployer',
-    },
-    attributes: { creationDate: '2024-05-01T11:00:00Z', mfaAuthenticated: 'false' },
-  },
-};
-
 /** A raw CloudTrail record of a Step Functions call (UpdateStateMachine unless told otherwise). */
 export function cloudTrailRecord(options: CloudTrailRecordOptions = {}): JsonObject {
   return withoutUndefined({
@@ -306,33 +287,4 @@ export function apiCallEvent(
 /** A CloudTrail log file as delivered to S3. */
 export function cloudTrailLogFile(records: readonly JsonObject[]): JsonObject {
   return { Records: records };
-}
-
-/** The seed fixture file names, sorted. */
-export function seedFileNames(): string[] {
-  return readdirSync(SEED_EVENTS_DIR)
-    .filter((name) => name.endsWith('.json'))
-    .sort();
-}
-
-/** A seed fixture as parsed JSON, e.g. `seedEvent('stepfunctions-status--execution-failed')`. */
-export function seedEvent(name: string): JsonObject {
-  const fileName = name.endsWith('.json') ? name : `${name}.json`;
-  const value: unknown = JSON.parse(readFileSync(new URL(fileName, SEED_EVENTS_DIR), 'utf8'));
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error(`seed ${fileName} is not a JSON object`);
-  }
-  return Object.fromEntries(Object.entries(value));
-}
-
-export function jsonBytes(value: unknown): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(value));
-}
-
-export function ndjsonBytes(values: readonly unknown[]): Uint8Array {
-  return new TextEncoder().encode(`${values.map((value) => JSON.stringify(value)).join('\n')}\n`);
-}
-
-export function gzipBytes(bytes: Uint8Array): Uint8Array {
-  return gzipSync(bytes);
 }
