@@ -40,3 +40,38 @@ export class UsageError extends CorrelatorError {
     this.name = 'UsageError';
   }
 }
+
+/**
+ * A store call that will fail the same way however often it is retried: a `ValidationException`, an
+ * item that cannot be shrunk under the item size limit, a stored item we cannot read back. The
+ * pipeline quarantines the records of the scope it hit and acknowledges them, so no shard is held.
+ */
+export class DeterministicStoreError extends CorrelatorError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'DeterministicStoreError';
+  }
+}
+
+/** Other consumers kept committing the same scope first: retrying the records later will settle it. */
+export class ScopeConflictError extends CorrelatorError {
+  constructor(stateMachineArn: string, attempts: number) {
+    super(`scope ${stateMachineArn} kept changing under us: gave up after ${attempts} attempts`);
+    this.name = 'ScopeConflictError';
+  }
+}
+
+/**
+ * The one routing rule for failures (DESIGN §4): retry what may pass, quarantine what cannot.
+ * Transient: throttling, timeouts, 5xx, an unreachable store, conflicts past the retry budget, and
+ * configuration faults (a missing table or a denied action is fixed by deploying, after which the
+ * retried records succeed; quarantining the whole stream meanwhile would be worse). Everything else,
+ * including a bug of ours, is deterministic: the same input fails the same way on every retry.
+ */
+export function isTransient(error: unknown): boolean {
+  return (
+    error instanceof TransientStoreError ||
+    error instanceof ScopeConflictError ||
+    error instanceof ConfigurationError
+  );
+}

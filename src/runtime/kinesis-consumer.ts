@@ -42,7 +42,13 @@ export function createKinesisConsumer(deps: KinesisConsumerDeps): KinesisConsume
       maxCommitAttempts: deps.maxCommitAttempts ?? 6,
     });
     const failures = report.outcomes.filter((outcome) => outcome.status === 'failed');
-    const log = failures.length > 0 ? deps.logger.warn.bind(deps.logger) : deps.logger.info.bind(deps.logger);
+    // Deterministic scope failures and partial views need a person: they are errors, not retries.
+    const needsAttention = report.counts.scopesFailedDeterministically > 0 || report.counts.scopesPartial > 0;
+    const log = needsAttention
+      ? deps.logger.error.bind(deps.logger)
+      : failures.length > 0
+        ? deps.logger.warn.bind(deps.logger)
+        : deps.logger.info.bind(deps.logger);
     log(
       {
         ...report.counts,
@@ -52,8 +58,21 @@ export function createKinesisConsumer(deps: KinesisConsumerDeps): KinesisConsume
           0,
           5,
         ),
+        ...(needsAttention
+          ? {
+              scopeProblems: report.scopes
+                .filter((scope) => !scope.outcome.ok || scope.outcome.partial)
+                .slice(0, 5)
+                .map((scope) => ({
+                  stateMachineArn: scope.stateMachineArn,
+                  problem: scope.outcome.ok
+                    ? 'view partial: a capped context read; incidents left as stored'
+                    : scope.outcome.reason,
+                })),
+            }
+          : {}),
       },
-      'kinesis batch processed',
+      needsAttention ? 'kinesis batch processed with scopes needing attention' : 'kinesis batch processed',
     );
     return { batchItemFailures: failures.map((outcome) => ({ itemIdentifier: outcome.recordId })) };
   };

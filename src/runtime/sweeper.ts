@@ -31,13 +31,16 @@ export async function sweep(deps: SweeperDeps): Promise<SweepReport> {
   let failed = 0;
   for (const stateMachineArn of scopes) {
     try {
-      const result = await evolveScope(stateMachineArn, [], [], {
-        store: deps.store,
-        config: deps.config,
-        delay: sleep,
-        maxAttempts: 5,
-        asOfMs: deps.clock(),
-      });
+      const result = await evolveScope(
+        stateMachineArn,
+        { mode: 'sweep', asOfMs: deps.clock() },
+        { store: deps.store, config: deps.config, delay: sleep, maxAttempts: 5 },
+      );
+      if (result.partial)
+        deps.logger.error(
+          { stateMachineArn },
+          'scope view partial (a capped context read): its incidents were left as stored',
+        );
       resolved += result.changed.filter((incident) => incident.status === 'RESOLVED').length;
     } catch (error) {
       failed++;

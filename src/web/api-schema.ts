@@ -150,6 +150,8 @@ export const incidentDetailSchema = z.object({
   hints: z.array(hintSchema),
   timeline: z.array(timelineEntrySchema),
   timelineOmitted: count,
+  /** What the list caps (or shrinking the stored item) left out of the lists above, by list. */
+  omitted: z.object({ executions: count, alarms: count, apiCalls: count, hints: count }),
   signalCount: count,
   mergedInto: z.optional(z.string()),
   /** Lists or texts were cut to keep the stored item small. */

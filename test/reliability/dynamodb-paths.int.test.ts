@@ -1,40 +1,35 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbIncidentStore } from '../../src/adapters/dynamodb/dynamodb-store.ts';
-import type { Incident } from '../../src/core/incident/types.ts';
-import { chunk } from '../builders/generator.ts';
+import { chunk } from '../../src/workloads/kinesis-framing.ts';
 import { type DynamoDbLocal, sharedDynamoDbLocal } from '../helpers/dynamodb.ts';
+import { incidentsInTable } from '../reference/dynamodb-incidents.ts';
 import { InstrumentedStore } from './instrumented-store.ts';
 import { driveBatches } from './lambda-driver.ts';
 import {
   consumerOn,
   duplicated,
   framed,
-  memoryConsumer,
   POISON_REASON,
   Random,
   reliabilityWorkload,
   scanTable,
-  storedIncidents,
   withPoison,
 } from './workload.ts';
 
 /**
  * The store paths on DynamoDB Local: redelivered records (with poison among them) and several
- * consumers committing the same scopes at once. The reference is the clean run on the in-memory
- * store, the same contract without I/O: the DynamoDB runs must end with exactly its incidents.
+ * consumers committing the same scopes at once. The DynamoDB runs must end with exactly the
+ * reference model's incidents for the workload's events (test/reference/reference-model.ts).
  */
 
 const SEED = 306;
 const BATCH_SIZE = 100;
 const workload = reliabilityWorkload(SEED, 300, 4);
 const arns = workload.mix.stateMachineArns;
+const reference = workload.expected;
 let local: DynamoDbLocal;
-let reference: Incident[];
 
 beforeAll(async () => {
-  const clean = memoryConsumer();
-  await driveBatches(clean.consumer, chunk(framed(workload.entries).records, BATCH_SIZE));
-  reference = clean.store.allIncidents();
   local = await sharedDynamoDbLocal();
 });
 
@@ -72,7 +67,7 @@ describe('the consumer on DynamoDB Local', () => {
     const report = await driveBatches(consumerOn(store()), chunk(stream.records, BATCH_SIZE));
 
     expect(report.discarded).toEqual([]);
-    expect(await storedIncidents(store(), arns)).toEqual(reference);
+    expect(await incidentsInTable(local.documentClient, tableName, arns)).toEqual(reference);
     const contents = await expectEverySignalStoredOnce(tableName);
     const quarantined = new Map(contents.quarantine.map((entry) => [entry.recordId, entry]));
     expect([...quarantined.keys()].sort()).toEqual([...stream.poison.keys()].sort());
@@ -97,7 +92,7 @@ describe('the consumer on DynamoDB Local', () => {
     // The race is real: some commits lost their version check and were re-derived.
     expect(stores.reduce((sum, counted) => sum + counted.conflicts, 0)).toBeGreaterThan(0);
     expect(reports.flatMap((report) => report.discarded)).toEqual([]);
-    expect(await storedIncidents(store(), arns)).toEqual(reference);
+    expect(await incidentsInTable(local.documentClient, tableName, arns)).toEqual(reference);
     await expectEverySignalStoredOnce(tableName);
   });
 });

@@ -3,27 +3,18 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbIncidentStore } from '../../src/adapters/dynamodb/dynamodb-store.ts';
-import type { Incident } from '../../src/core/incident/types.ts';
 import { isProcessAlive } from '../../src/local/child-process.ts';
 import { LOCAL_HOST } from '../../src/local/constants.ts';
 import { type DynamoDbLocalProcess, startDynamoDbLocal } from '../../src/local/dynamodb-local.ts';
 import { findFreePort } from '../../src/local/free-port.ts';
 import { loadInfraDefinitions } from '../../src/local/infra/load-infra.ts';
 import { ensureTable } from '../../src/local/resources.ts';
-import { chunk } from '../builders/generator.ts';
+import { chunk } from '../../src/workloads/kinesis-framing.ts';
 import { localClient } from '../helpers/dynamodb.ts';
 import { temporaryDirectory, testLogger } from '../local/helpers.ts';
+import { incidentsInTable } from '../reference/dynamodb-incidents.ts';
 import { driveBatches } from './lambda-driver.ts';
-import {
-  consumerOn,
-  framed,
-  memoryConsumer,
-  Random,
-  reliabilityWorkload,
-  scanTable,
-  storedIncidents,
-  withPoison,
-} from './workload.ts';
+import { consumerOn, framed, Random, reliabilityWorkload, scanTable, withPoison } from './workload.ts';
 
 /**
  * DynamoDB Local killed (SIGKILL, mid-batch) and restarted on the same port and data, twice in
@@ -43,15 +34,11 @@ const dataDir = temporaryDirectory('emulator-restart');
 let port: number;
 let emulator: DynamoDbLocalProcess | undefined;
 let client: DynamoDBClient;
-let reference: Incident[];
+const reference = workload.expected;
 
 const startEmulator = () => startDynamoDbLocal({ dbPath: dataDir.path, host: LOCAL_HOST, port, logger });
 
 beforeAll(async () => {
-  const clean = memoryConsumer();
-  await driveBatches(clean.consumer, chunk(framed(workload.entries).records, BATCH_SIZE));
-  reference = clean.store.allIncidents();
-
   port = await findFreePort(LOCAL_HOST);
   emulator = await startEmulator();
   client = localClient(emulator.endpoint);
@@ -117,8 +104,7 @@ describe('the consumer while DynamoDB Local is killed and restarted mid-run', ()
     expect(report.redelivered).toBeGreaterThan(0);
     expect(report.discarded).toEqual([]);
 
-    const store = new DynamoDbIncidentStore({ client: document, tableName: TABLE, clock: Date.now });
-    expect(await storedIncidents(store, workload.mix.stateMachineArns)).toEqual(reference);
+    expect(await incidentsInTable(document, TABLE, workload.mix.stateMachineArns)).toEqual(reference);
     const contents = await scanTable(document, TABLE);
     const keepable = [...workload.signals].filter(([, subjects]) => subjects.length > 0);
     expect(contents.signalItems.size).toBe(keepable.length);

@@ -1,5 +1,7 @@
 import type {
   CommitOutcome,
+  ContextRange,
+  ContextRead,
   IncidentStore,
   QuarantineEntry,
   ScopeChange,
@@ -60,8 +62,12 @@ export class InstrumentedStore implements IncidentStore {
     return this.call('saveSignals', () => this.inner.saveSignals(signals));
   }
 
-  signalsOf(subjects: readonly string[], sinceMs: number): Promise<Signal[]> {
-    return this.call('signalsOf', () => this.inner.signalsOf(subjects, sinceMs));
+  contextBetween(range: ContextRange): Promise<ContextRead> {
+    return this.call('contextBetween', () => this.inner.contextBetween(range));
+  }
+
+  contextEdge(range: ContextRange, edge: 'first' | 'last'): Promise<Signal | undefined> {
+    return this.call('contextEdge', () => this.inner.contextEdge(range, edge));
   }
 
   loadScope(stateMachineArn: string): Promise<ScopeState> {

@@ -1,26 +1,23 @@
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { pino } from 'pino';
-import type { DynamoDbIncidentStore } from '../../src/adapters/dynamodb/dynamodb-store.ts';
 import { MemoryIncidentStore } from '../../src/adapters/memory-store.ts';
 import { DEFAULT_CONFIG } from '../../src/core/config.ts';
 import type { Incident } from '../../src/core/incident/types.ts';
 import type { IncidentStore } from '../../src/core/pipeline/ports.ts';
-import { normalizeEvent } from '../../src/core/signals/normalize.ts';
 import { createKinesisConsumer, type KinesisConsumer } from '../../src/runtime/kinesis-consumer.ts';
+import type { GeneratedMix } from '../../src/workloads/generated.ts';
 import {
-  type GeneratedMix,
-  generateEvents,
   kinesisRecords,
-  POISON_KINDS,
-  type PoisonKind,
-  poisonSpec,
-  quarantinedBytesOf,
-  Random,
   type RecordSpec,
   recordSpecOf,
   sequenceNumber,
-} from '../builders/generator.ts';
+} from '../../src/workloads/kinesis-framing.ts';
+import { generateEvents } from '../../src/workloads/mix.ts';
+import { Random } from '../../src/workloads/random.ts';
+import { POISON_KINDS, type PoisonKind, poisonSpec, quarantinedBytesOf } from '../builders/poison.ts';
+import { signalsOfEvents } from '../reference/differential.ts';
+import { referenceIncidents } from '../reference/reference-model.ts';
 
 /**
  * The reliability suite's workloads: one generated event mix, turned into record streams that go
@@ -38,6 +35,8 @@ export interface ReliabilityWorkload {
   readonly entries: readonly StreamEntry[];
   /** Every signal the events normalize to, by id, with the subjects it must be kept under. */
   readonly signals: ReadonlyMap<string, readonly string[]>;
+  /** The reference model's incidents for these events: what every variant must end with. */
+  readonly expected: readonly Incident[];
 }
 
 export function reliabilityWorkload(
@@ -46,12 +45,14 @@ export function reliabilityWorkload(
   stateMachines: number,
 ): ReliabilityWorkload {
   const mix = generateEvents({ seed, events, stateMachines });
-  const signals = new Map<string, readonly string[]>();
-  for (const generated of mix.events) {
-    const result = normalizeEvent(generated.event, []);
-    if (result.result === 'signal') signals.set(result.signal.signalId, result.signal.subjects);
-  }
-  return { mix, entries: mix.events.map((generated) => ({ spec: recordSpecOf(generated.event) })), signals };
+  const normalized = signalsOfEvents(mix.events.map((generated) => generated.event));
+  const signals = new Map(normalized.map((signal) => [signal.signalId, signal.subjects]));
+  return {
+    mix,
+    entries: mix.events.map((generated) => ({ spec: recordSpecOf(generated.event) })),
+    signals,
+    expected: referenceIncidents(normalized),
+  };
 }
 
 /** Every record sent twice, the copy somewhere later in the stream (a producer retry, redelivery). */
@@ -111,18 +112,6 @@ export function memoryConsumer(): {
 } {
   const store = new MemoryIncidentStore();
   return { store, consumer: consumerOn(store) };
-}
-
-const byOpening = (a: Incident, b: Incident) =>
-  a.openedAt < b.openedAt ? -1 : a.openedAt > b.openedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-
-/** The incidents the DynamoDB store would hand the engine, in the memory store's order. */
-export async function storedIncidents(
-  store: DynamoDbIncidentStore,
-  stateMachineArns: readonly string[],
-): Promise<Incident[]> {
-  const scopes = await Promise.all(stateMachineArns.map((arn) => store.loadScope(arn)));
-  return scopes.flatMap((scope) => scope.incidents).sort(byOpening);
 }
 
 export interface TableContents {

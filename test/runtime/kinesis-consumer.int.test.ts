@@ -8,7 +8,7 @@ import { IncidentQueries } from '../../src/adapters/dynamodb/incident-queries.ts
 import { DEFAULT_CONFIG } from '../../src/core/config.ts';
 import { correlateOffline } from '../../src/runtime/correlate-offline.ts';
 import { createKinesisConsumer } from '../../src/runtime/kinesis-consumer.ts';
-import { kinesisEvent, kinesisRecords, recordSpecOf } from '../builders/generator.ts';
+import { kinesisEvent, kinesisRecords, recordSpecOf } from '../../src/workloads/kinesis-framing.ts';
 import { type DynamoDbLocal, localClient, sharedDynamoDbLocal } from '../helpers/dynamodb.ts';
 
 const demoBytes = readFileSync(new URL('../../examples/scenarios/checkout-outage.ndjson', import.meta.url));

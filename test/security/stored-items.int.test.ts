@@ -3,9 +3,11 @@ import { DynamoDbIncidentStore } from '../../src/adapters/dynamodb/dynamodb-stor
 import { parseSignalItem } from '../../src/adapters/dynamodb/item-schemas.ts';
 import { FIELD_LIMITS } from '../../src/core/limits.ts';
 import type { Signal } from '../../src/core/signals/types.ts';
-import { chunk, generateEvents, kinesisEvent, kinesisRecords, recordSpecOf } from '../builders/generator.ts';
+import { chunk, kinesisEvent, kinesisRecords, recordSpecOf } from '../../src/workloads/kinesis-framing.ts';
+import { generateEvents } from '../../src/workloads/mix.ts';
 import { type DynamoDbLocal, sharedDynamoDbLocal } from '../helpers/dynamodb.ts';
-import { consumerOn, scanTable, storedIncidents } from '../reliability/workload.ts';
+import { incidentsInTable } from '../reference/dynamodb-incidents.ts';
+import { consumerOn, scanTable } from '../reliability/workload.ts';
 import {
   ACCESS_KEY_PATTERN,
   eventsWithSecrets,
@@ -81,7 +83,7 @@ describe('items stored after events carrying secrets', () => {
   it('hold incidents, context and a quarantined record: the scan below has something to search', async () => {
     const types = new Set(items.map((item) => item.type));
     for (const type of ['INCIDENT', 'SIGNAL', 'SCOPE', 'LINK', 'QUARANTINE']) expect(types).toContain(type);
-    const incidents = await storedIncidents(store, [
+    const incidents = await incidentsInTable(local.documentClient, tableName, [
       'arn:aws:states:us-east-1:111122223333:stateMachine:checkout-0',
     ]);
     expect(incidents.flatMap((incident) => incident.actors.map((actor) => actor.arn))).toContain(

@@ -5,9 +5,10 @@ import {
   TransactWriteCommand,
   type TransactWriteItem,
 } from '@aws-sdk/lib-dynamodb';
-import type { Incident } from '../../core/incident/types.ts';
 import type {
   CommitOutcome,
+  ContextRange,
+  ContextRead,
   IncidentStore,
   QuarantineEntry,
   ScopeChange,
@@ -19,11 +20,12 @@ import {
   batchGetAll,
   batchPutAll,
   mapConcurrent,
+  type QueryInput,
   queryAll,
   type RetryPolicy,
   type TableContext,
 } from './batch-operations.ts';
-import { DEFAULT_ITEM_LIMITS, engineIncident, type ItemLimits } from './incident-items.ts';
+import { DEFAULT_ITEM_LIMITS, type ItemLimits } from './incident-items.ts';
 import {
   parseLinkItem,
   parseScopeStateItem,
@@ -31,10 +33,18 @@ import {
   parseTimelineIndexItem,
   type ScopeStateItem,
 } from './item-schemas.ts';
-import { contextPk, isoTime, linkPk, reverseLinkPk, scopeStateKey, timelineIndexKey } from './keys.ts';
-import { readIncident } from './read-incident.ts';
+import {
+  type ContextSkCondition,
+  contextPk,
+  contextSkCondition,
+  isoTime,
+  linkPk,
+  reverseLinkPk,
+  scopeStateKey,
+  timelineIndexKey,
+} from './keys.ts';
 import { DEFAULT_TRANSACTION_LIMITS, planCommit, type TransactionLimits } from './scope-commit.ts';
-import { callDynamo, storeFailure } from './store-errors.ts';
+import { callDynamo, cancellationFailure, cancellationOutcome, storeFailure } from './store-errors.ts';
 import { contextItems, linkItems, quarantineItem } from './store-items.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -45,10 +55,24 @@ export interface DynamoDbStoreOptions {
   readonly quarantineRetentionMs: number;
   /** Requests in flight at once for one bulk read or write. */
   readonly concurrency: number;
-  /** Newest signals read per subject: a hot state machine must not turn one scope into a table scan. */
-  readonly maxSignalsPerSubject: number;
+  /**
+   * Safety cap on the context items one `contextBetween` reads per subject: a read that would pass
+   * it keeps the newest ones and says `complete: false`, never a silent cut.
+   */
+  readonly maxContextItemsPerRead: number;
   readonly maxLinksPerResource: number;
-  /** Incidents a scope remembers for `loadScope`; older ones are history, listed through the GSIs. */
+  /**
+   * Incidents a scope's STATE item lists, newest first: all `loadScope` returns. Older ones are
+   * history, listed through the GSIs. The engine needs every stored incident that opened inside
+   * the context horizon (24 h by default) of what it re-derives; with the default windows two
+   * openings of one scope are more than an hour apart (a trigger within the 60-min reopen window
+   * of a resolution reopens instead of opening, and one within the 30-min incident gap extends),
+   * so 24 h hold at most 24 incidents. 50 covers more than 49 h back from the newest incident:
+   * the horizon with a day to spare for late signals. At under 150 bytes an entry the STATE item
+   * stays near 7 KB even with the longest state machine ARN, far below the 400 KB item limit
+   * (checked in scope-commit.unit.test.ts). Shorter windows allow more openings a day: raise it
+   * with them.
+   */
   readonly maxRecentIncidents: number;
   readonly retry: RetryPolicy;
   readonly itemLimits: ItemLimits;
@@ -59,9 +83,9 @@ export const DEFAULT_STORE_OPTIONS: DynamoDbStoreOptions = {
   contextRetentionMs: 14 * DAY_MS,
   quarantineRetentionMs: 30 * DAY_MS,
   concurrency: 8,
-  maxSignalsPerSubject: 5_000,
+  maxContextItemsPerRead: 20_000,
   maxLinksPerResource: 1_000,
-  maxRecentIncidents: 20,
+  maxRecentIncidents: 50,
   retry: {
     maxAttempts: 8,
     baseDelayMs: 25,
@@ -125,44 +149,64 @@ export class DynamoDbIncidentStore implements IncidentStore {
     );
   }
 
-  async signalsOf(subjects: readonly string[], sinceMs: number): Promise<Signal[]> {
+  async contextBetween(range: ContextRange): Promise<ContextRead> {
+    const condition = contextSkCondition(range.fromMs, range.toMs);
+    if (condition.kind === 'empty') return { signals: [], complete: true };
+    const cap = this.options.maxContextItemsPerRead;
     const found = new Map<string, Signal>();
-    const pages = await mapConcurrent([...new Set(subjects)], this.context.concurrency, (subject) =>
-      // Newest first, so the cap keeps what is closest to the batch.
-      queryAll(
-        this.context,
-        {
-          KeyConditionExpression: 'pk = :pk AND sk >= :since',
-          ExpressionAttributeValues: { ':pk': contextPk(subject), ':since': isoTime(sinceMs) },
-          ScanIndexForward: false,
-          ConsistentRead: true,
-        },
-        this.options.maxSignalsPerSubject,
-      ),
+    let complete = true;
+    const reads = await mapConcurrent(uniqueSubjects(range), this.context.concurrency, (subject) =>
+      // Newest first, and one item past the cap: more than `cap` items came back exactly when the
+      // range holds more, and then the oldest are the ones left out.
+      queryAll(this.context, contextQuery(contextPk(range.contextClass, subject), condition, false), cap + 1),
     );
-    for (const { items } of pages) {
-      for (const item of items) {
+    for (const { items } of reads) {
+      if (items.length > cap) complete = false;
+      for (const item of items.slice(0, cap)) {
         const signal = parseSignalItem(item);
-        if (signal.eventTimeMs >= sinceMs) found.set(signal.signalId, signal);
+        if (inRange(signal, range)) found.set(signal.signalId, signal);
       }
     }
-    return [...found.values()];
+    return { signals: [...found.values()], complete };
   }
 
+  async contextEdge(range: ContextRange, edge: 'first' | 'last'): Promise<Signal | undefined> {
+    const condition = contextSkCondition(range.fromMs, range.toMs);
+    if (condition.kind === 'empty') return undefined;
+    const forward = edge === 'first';
+    const reads = await mapConcurrent(uniqueSubjects(range), this.context.concurrency, (subject) =>
+      queryAll(this.context, contextQuery(contextPk(range.contextClass, subject), condition, forward), 1),
+    );
+    let best: Signal | undefined;
+    for (const { items } of reads) {
+      const [item] = items;
+      if (item === undefined) continue;
+      const signal = parseSignalItem(item);
+      if (!inRange(signal, range)) continue;
+      // Ties on event time go by signal id, the order of the sort key within a partition.
+      const order = best === undefined ? 0 : compareSignals(signal, best);
+      if (best === undefined || (forward ? order < 0 : order > 0)) best = signal;
+    }
+    return best;
+  }
+
+  /**
+   * One strongly consistent GetItem of the scope's STATE item: its `recent` list carries all the
+   * engine needs of each incident (id, status, opening, digest), so no incident is read here.
+   */
   async loadScope(stateMachineArn: string): Promise<ScopeState> {
     const state = await this.readState(stateMachineArn);
-    if (state === undefined) return { incidents: [], version: 0 };
-    const reads = await mapConcurrent(state.recent, this.context.concurrency, ({ id }) =>
-      readIncident(this.context, id),
-    );
-    const incidents: Incident[] = [];
-    for (const read of reads) {
-      // A header can be missing only while a split commit is still landing: the next commit
-      // re-derives it and the version check settles the race.
-      const incident = read === undefined ? undefined : engineIncident(read.header, read.timeline);
-      if (incident !== undefined) incidents.push(incident);
+    if (state === undefined) return { incidents: [], digests: new Map(), version: 0 };
+    const digests = new Map<string, string>();
+    for (const { id, digest } of state.recent) {
+      // Entries written before digests were kept in STATE have none: the engine rewrites those once.
+      if (digest !== undefined) digests.set(id, digest);
     }
-    return { incidents, version: state.version };
+    return {
+      incidents: state.recent.map(({ id, status, openedAt }) => ({ id, status, openedAt })),
+      digests,
+      version: state.version,
+    };
   }
 
   async commitScope(
@@ -246,10 +290,53 @@ export class DynamoDbIncidentStore implements IncidentStore {
       return 'committed';
     } catch (error) {
       if (error instanceof TransactionCanceledException) {
-        const state = error.CancellationReasons?.[0]?.Code;
-        if (state === 'ConditionalCheckFailed' || state === 'TransactionConflict') return 'conflict';
+        const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+        const outcome = cancellationOutcome(codes);
+        if (outcome === 'conflict') return 'conflict';
+        throw cancellationFailure(tableName, outcome, codes, error);
       }
       throw storeFailure('TransactWriteItems', tableName, error);
     }
   }
 }
+
+const uniqueSubjects = (range: ContextRange): string[] => [...new Set(range.subjects)];
+
+/** One partition of filed context, strongly consistent: the engine's conflict detection relies on it. */
+function contextQuery(pk: string, condition: ContextSkCondition, forward: boolean): QueryInput {
+  const values: Record<string, string> = { ':pk': pk };
+  let keyCondition = 'pk = :pk';
+  switch (condition.kind) {
+    case 'from':
+      keyCondition += ' AND sk >= :from';
+      values[':from'] = condition.from;
+      break;
+    case 'below':
+      keyCondition += ' AND sk < :below';
+      values[':below'] = condition.below;
+      break;
+    case 'between':
+      // Inclusive, but no context sort key equals `below` (see contextSkCondition).
+      keyCondition += ' AND sk BETWEEN :from AND :below';
+      values[':from'] = condition.from;
+      values[':below'] = condition.below;
+      break;
+    case 'all':
+    case 'empty':
+      break;
+  }
+  return {
+    KeyConditionExpression: keyCondition,
+    ExpressionAttributeValues: values,
+    ScanIndexForward: forward,
+    ConsistentRead: true,
+  };
+}
+
+/** The exact bounds, checked on the signal itself as well as by the key condition. */
+function inRange(signal: Signal, range: ContextRange): boolean {
+  return signal.eventTimeMs >= range.fromMs && (range.toMs === undefined || signal.eventTimeMs <= range.toMs);
+}
+
+const compareSignals = (a: Signal, b: Signal): number =>
+  a.eventTimeMs - b.eventTimeMs || (a.signalId < b.signalId ? -1 : a.signalId > b.signalId ? 1 : 0);

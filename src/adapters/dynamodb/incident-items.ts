@@ -1,6 +1,7 @@
+import { incidentDigest } from '../../core/incident/digest.ts';
 import type { Incident, TimelineEntry } from '../../core/incident/types.ts';
 import {
-  parseIncidentHeader,
+  parseIncidentHeaderItem,
   parseTimelineIndexItem,
   parseTimelineItem,
   type RawItem,
@@ -24,7 +25,9 @@ import {
 /**
  * The incident codec. An incident is stored as three kinds of items in its own partition:
  * - the header (`HEAD`): every field but the timeline, as real attributes, so the table's stream
- *   carries complete NEW/OLD images and the GSIs can list incidents;
+ *   carries complete NEW/OLD images and the GSIs can list incidents; it also keeps `derivedDigest`,
+ *   the `incidentDigest` of the incident as the engine handed it over, before any shrinking, so a
+ *   shrunk header still compares equal to the derivation that produced it;
  * - one item per timeline entry (`EVT#…`);
  * - the timeline index (`TIMELINE`): the sort keys of the entries that make up the current timeline,
  *   in order. The engine bounds and re-derives the timeline, so entries fall out of it (the middle
@@ -53,6 +56,8 @@ export interface HeaderMeta {
 
 export interface IncidentItems {
   readonly header: Item;
+  /** `incidentDigest` of the incident as given, before shrinking: stored on the header. */
+  readonly derivedDigest: string;
   readonly timelineIndex: Item;
   /** The timeline's sort keys in order, exactly as the index lists them. */
   readonly timelineKeys: readonly string[];
@@ -67,6 +72,7 @@ export function incidentItems(
   limits: ItemLimits = DEFAULT_ITEM_LIMITS,
 ): IncidentItems {
   const { timeline, ...fields } = incident;
+  const derivedDigest = incidentDigest(incident);
   const keyed = timeline.map((entry) => ({ sk: timelineEntrySk(entry), entry }));
   const fitted = fitTimelineKeys(
     keyed,
@@ -77,14 +83,17 @@ export function incidentItems(
     ...fields,
     timelineOmitted: fields.timelineOmitted + fitted.dropped,
   };
+  // Shrinking adds what it drops from the capped lists to `omitted`, as the fit above adds to
+  // `timelineOmitted`.
   const { header, shrunk } = shrinkHeader(
     unshrunk,
-    (candidate) => serializedSize(headerItem(candidate, meta, true)),
+    (candidate) => serializedSize(headerItem(candidate, meta, true, derivedDigest)),
     limits.maxHeaderBytes,
   );
   const timelineKeys = fitted.kept.map(({ sk }) => sk);
   return {
-    header: headerItem(header, meta, shrunk || fitted.dropped > 0),
+    header: headerItem(header, meta, shrunk || fitted.dropped > 0, derivedDigest),
+    derivedDigest,
     timelineIndex: {
       ...timelineIndexKey(incident.id),
       type: ItemType.timelineIndex,
@@ -97,7 +106,12 @@ export function incidentItems(
   };
 }
 
-function headerItem(header: IncidentHeaderFields, meta: HeaderMeta, shrunk: boolean): Item {
+function headerItem(
+  header: IncidentHeaderFields,
+  meta: HeaderMeta,
+  shrunk: boolean,
+  derivedDigest: string,
+): Item {
   const sortKey = openedGsiSk(header.openedAt, header.id);
   return withoutUndefined({
     ...incidentHeaderKey(header.id),
@@ -122,10 +136,12 @@ function headerItem(header: IncidentHeaderFields, meta: HeaderMeta, shrunk: bool
     actors: header.actors,
     hints: header.hints,
     timelineOmitted: header.timelineOmitted,
+    omitted: header.omitted,
     signalCount: header.signalCount,
     scopeVersion: meta.scopeVersion,
     updatedAt: meta.updatedAt,
     shrunk,
+    derivedDigest,
   });
 }
 
@@ -164,6 +180,8 @@ function stripUndefined(value: unknown): unknown {
 
 export interface IncidentRead {
   readonly header: StoredIncident;
+  /** What the engine derived before shrinking (see `incidentItems`); undefined on older headers. */
+  readonly derivedDigest: string | undefined;
   readonly timeline: readonly TimelineEntry[];
   /**
    * Index entries whose item was not seen. Items are written before the index that names them, so
@@ -184,7 +202,7 @@ export function readIncidentPartition(items: readonly RawItem[]): IncidentRead |
     else if (typeof sk === 'string' && sk.startsWith(TIMELINE_SK_PREFIX)) timelineBySk.set(sk, item);
   }
   if (headerItem === undefined) return undefined;
-  const header = parseIncidentHeader(headerItem);
+  const { header, derivedDigest } = parseIncidentHeaderItem(headerItem);
   const keys = indexItem === undefined ? [] : parseTimelineIndexItem(indexItem).entries;
   const timeline: TimelineEntry[] = [];
   let missing = 0;
@@ -193,7 +211,7 @@ export function readIncidentPartition(items: readonly RawItem[]): IncidentRead |
     if (item === undefined) missing++;
     else timeline.push(parseTimelineItem(item).entry);
   }
-  return { header, timeline, missingTimelineEntries: missing };
+  return { header, derivedDigest, timeline, missingTimelineEntries: missing };
 }
 
 /**
@@ -223,6 +241,12 @@ export function engineIncident(
     hints: header.hints,
     timeline,
     timelineOmitted: header.timelineOmitted,
+    omitted: {
+      executions: header.omitted.executions,
+      alarms: header.omitted.alarms,
+      apiCalls: header.omitted.apiCalls,
+      hints: header.omitted.hints,
+    },
     signalCount: header.signalCount,
   };
 }

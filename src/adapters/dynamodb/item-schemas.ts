@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Signal } from '../../core/signals/types.ts';
 import type { Link } from '../../core/topology/links.ts';
-import { CorrelatorError } from '../../errors.ts';
+import { DeterministicStoreError } from '../../errors.ts';
 import { ItemType } from './keys.ts';
 import { actorSchema, alarmStateValueSchema, executionStatusSchema, signalSchema } from './signal-schema.ts';
 
@@ -13,8 +13,12 @@ import { actorSchema, alarmStateValueSchema, executionStatusSchema, signalSchema
  * controls it (DynamoDB itself returns map attributes in its own order).
  */
 
-/** An item that does not have the shape its key promises: a bug or a hand edit, never retried away. */
-export class MalformedItemError extends CorrelatorError {
+/**
+ * An item that does not have the shape its key promises: a bug or a hand edit, never retried away
+ * (a `DeterministicStoreError`, so the pipeline quarantines instead of retrying). Its message names
+ * the item by key and the fields that failed, never the stored values.
+ */
+export class MalformedItemError extends DeterministicStoreError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'MalformedItemError';
@@ -30,13 +34,29 @@ export function describeItemKey(item: RawItem): string {
 
 export function parseItem<T>(schema: z.ZodType<T>, item: RawItem, what: string): T {
   const result = schema.safeParse(item);
-  if (!result.success) {
-    throw new MalformedItemError(
-      `Malformed ${what} item ${describeItemKey(item)}: ${z.prettifyError(result.error)}`,
-      { cause: result.error },
-    );
-  }
+  if (!result.success) throw malformed(what, item, result.error);
   return result.data;
+}
+
+/**
+ * Zod's own issue texts say what was expected and where, never the value received; they are listed
+ * on one line, at most a few, so a log line or a quarantine reason stays short.
+ */
+const MAX_LISTED_ISSUES = 5;
+
+function malformed(what: string, item: RawItem, error: z.ZodError): MalformedItemError {
+  const issues = error.issues.slice(0, MAX_LISTED_ISSUES).map((issue) => {
+    const path = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : String(part))).join('.');
+    return `${issue.message} at ${path === '' ? '(item)' : path}`;
+  });
+  const more =
+    error.issues.length > MAX_LISTED_ISSUES ? ` (+${error.issues.length - MAX_LISTED_ISSUES} more)` : '';
+  return new MalformedItemError(
+    `Malformed ${what} item ${describeItemKey(item)}: ${issues.join('; ')}${more}`,
+    {
+      cause: error,
+    },
+  );
 }
 
 const keyFields = { pk: z.string(), sk: z.string() };
@@ -59,18 +79,12 @@ export function parseSignalItem(item: RawItem): Signal {
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (error) {
-    throw new MalformedItemError(`Malformed signal item ${describeItemKey(item)}: signal is not JSON`, {
-      cause: error,
-    });
+  } catch {
+    // No cause: the JSON parser's message quotes the text around the fault, which is stored content.
+    throw new MalformedItemError(`Malformed signal item ${describeItemKey(item)}: signal is not JSON`);
   }
   const result = signalSchema.safeParse(json);
-  if (!result.success) {
-    throw new MalformedItemError(
-      `Malformed signal item ${describeItemKey(item)}: ${z.prettifyError(result.error)}`,
-      { cause: result.error },
-    );
-  }
+  if (!result.success) throw malformed('signal', item, result.error);
   return result.data;
 }
 
@@ -162,6 +176,14 @@ const hintSchema = z.object({
 });
 
 const severitySchema = z.enum(['SEV1', 'SEV2', 'SEV3', 'SEV4']);
+
+/** What the list caps (and shrinking, see incident-items.ts) left out, by list. */
+const omissionsSchema = z.object({
+  executions: count,
+  alarms: count,
+  apiCalls: count,
+  hints: count,
+});
 export const storedStatusSchema = z.enum(['OPEN', 'RESOLVED', 'SUPERSEDED']);
 
 /**
@@ -188,19 +210,37 @@ export const incidentHeaderSchema = z
     actors: z.array(incidentActorSchema),
     hints: z.array(hintSchema),
     timelineOmitted: count,
+    /** Absent on headers written before it existed: nothing was counted as left out then. */
+    omitted: omissionsSchema.default(() => ({ executions: 0, alarms: 0, apiCalls: 0, hints: 0 })),
     signalCount: count,
     mergedInto: z.string().optional(),
     scopeVersion: z.number().int().positive(),
     updatedAt: isoText,
     /** Set when lists or texts were cut to keep the item far below DynamoDB's 400 KB. */
     shrunk: z.boolean(),
+    /**
+     * `incidentDigest` of the engine's incident before any shrinking (see core/incident/digest.ts).
+     * Absent on headers written before digests existed.
+     */
+    derivedDigest: z.string().min(1).optional(),
   })
-  .transform(({ pk: _pk, sk: _sk, type: _type, ...header }) => header);
+  .transform(({ pk: _pk, sk: _sk, type: _type, derivedDigest, ...header }) => ({ header, derivedDigest }));
 
-export type StoredIncident = z.output<typeof incidentHeaderSchema>;
+/**
+ * An incident header as readers see it (CLI, web page, stream subscribers): the digest is the
+ * engine's bookkeeping and stays out of it.
+ */
+export type StoredIncident = z.output<typeof incidentHeaderSchema>['header'];
 
-export const parseIncidentHeader = (item: RawItem): StoredIncident =>
+export interface StoredIncidentHeader {
+  readonly header: StoredIncident;
+  readonly derivedDigest: string | undefined;
+}
+
+export const parseIncidentHeaderItem = (item: RawItem): StoredIncidentHeader =>
   parseItem(incidentHeaderSchema, item, 'incident header');
+
+export const parseIncidentHeader = (item: RawItem): StoredIncident => parseIncidentHeaderItem(item).header;
 
 const timelineKindSchema = z.enum([
   'execution',
@@ -241,10 +281,19 @@ export const parseTimelineIndexItem = (item: RawItem): { incidentId: string; ent
   return { incidentId, entries };
 };
 
+/**
+ * One entry of the scope's `recent` list: all `loadScope` needs of a stored incident, so loading a
+ * scope is one GetItem instead of a Query per incident.
+ */
 const recentIncidentSchema = z.object({
   id: z.string().min(1),
   openedAt: isoText,
   status: z.enum(['OPEN', 'RESOLVED']),
+  /**
+   * `incidentDigest` of the incident as the engine derived it (the header's `derivedDigest`).
+   * Absent on entries written before it was kept here: the engine then rewrites the incident once.
+   */
+  digest: z.string().min(1).optional(),
 });
 
 export type RecentIncident = z.output<typeof recentIncidentSchema>;
@@ -254,7 +303,10 @@ const scopeStateItemSchema = z.object({
   type: z.literal(ItemType.scope),
   stateMachineArn: z.string().min(1),
   version: z.number().int().positive(),
-  /** The scope's recent incidents, newest first, bounded: what `loadScope` reads back. */
+  /**
+   * The scope's recent incidents, newest first, bounded (see `maxRecentIncidents`): what
+   * `loadScope` reads back, and all it reads.
+   */
   recent: z.array(recentIncidentSchema),
   /** The incident the OPEN pointer names, so a commit knows whether to move or delete it. */
   openIncidentId: z.string().optional(),

@@ -1,4 +1,5 @@
-import type { Incident } from '../../core/incident/types.ts';
+import type { Incident, IncidentOmissions } from '../../core/incident/types.ts';
+import { DeterministicStoreError } from '../../errors.ts';
 
 /**
  * Items must stay far below DynamoDB's 400 KB item limit, whatever the incident. Sizes are measured
@@ -21,8 +22,11 @@ const TRIMMED_TEXT_CHARS = { cause: 512, reason: 256, errorMessage: 256, hintMes
 
 /**
  * Shrinks a header deterministically until `measure` says it fits: first cut the long texts, then
- * halve the longest list (keeping its head) until it fits. The same input always shrinks the same
- * way, so replays write the same item.
+ * halve the longest list (keeping its head) until it fits. Entries dropped from a list that has a
+ * count in `omitted` (executions, alarms, API calls, hints) are added to it, as the list caps' own
+ * are, so a reader knows the list is shortened; the count is in the header `measure` sees. Alarm
+ * transitions, hint evidence and actors have no count: the header's `shrunk` flag covers them. The
+ * same input always shrinks the same way, so replays write the same item.
  */
 export function shrinkHeader(
   header: IncidentHeaderFields,
@@ -34,7 +38,8 @@ export function shrinkHeader(
   while (measure(current) > maxBytes) {
     const next = halveLongestList(current);
     if (next === undefined) {
-      throw new RangeError(`incident ${header.id} cannot be shrunk below ${maxBytes} bytes`);
+      // The same incident fails the same way on every retry: quarantine, do not hold the shard.
+      throw new DeterministicStoreError(`incident ${header.id} cannot be shrunk below ${maxBytes} bytes`);
     }
     current = next;
   }
@@ -83,13 +88,18 @@ function halveLongestList(header: IncidentHeaderFields): IncidentHeaderFields | 
     candidate[1] > best[1] ? candidate : best,
   );
   if (length <= 1) return undefined;
+  const dropped = length - Math.ceil(length / 2);
+  const omitting = (list: keyof IncidentOmissions): IncidentOmissions => ({
+    ...header.omitted,
+    [list]: header.omitted[list] + dropped,
+  });
   switch (longest) {
     case 'executions':
-      return { ...header, executions: half(header.executions) };
+      return { ...header, executions: half(header.executions), omitted: omitting('executions') };
     case 'apiCalls':
-      return { ...header, apiCalls: half(header.apiCalls) };
+      return { ...header, apiCalls: half(header.apiCalls), omitted: omitting('apiCalls') };
     case 'alarms':
-      return { ...header, alarms: half(header.alarms) };
+      return { ...header, alarms: half(header.alarms), omitted: omitting('alarms') };
     case 'transitions':
       return {
         ...header,
@@ -98,7 +108,7 @@ function halveLongestList(header: IncidentHeaderFields): IncidentHeaderFields | 
         ),
       };
     case 'hints':
-      return { ...header, hints: half(header.hints) };
+      return { ...header, hints: half(header.hints), omitted: omitting('hints') };
     case 'evidence':
       return {
         ...header,

@@ -1,3 +1,4 @@
+import { type ContextClass, contextClassOf } from '../../core/context/context-class.ts';
 import type { IncidentStatus, TimelineEntry } from '../../core/incident/types.ts';
 import { formatPosition } from '../../core/input/position.ts';
 import type { QuarantineEntry } from '../../core/pipeline/ports.ts';
@@ -7,6 +8,8 @@ import type { Link } from '../../core/topology/links.ts';
 /**
  * The single-table layout (DESIGN §5), in one place: every key, index key and item type the
  * adapters read or write is spelled here, so the layout can be reviewed without reading I/O code.
+ * Context is filed per class of signal (CTX#, CTXA#, CTXS#, CTXR#): see "Context" below, with the
+ * story of items written before that (no migration needed).
  */
 
 export interface ItemKey {
@@ -70,16 +73,77 @@ export const openPointerKey = (stateMachineArn: string): ItemKey => ({
   sk: OPEN_POINTER_SK,
 });
 
-// Context: each signal under each of its subjects, sorted by event time.
-export const contextPk = (subject: string): string => `CTX#${subject}`;
+// Context: each signal under each of its subjects, filed by its context class (contextClassOf), sorted
+// by event time. Layout, since context classes:
+//   decisive   CTX#<subject>    failures, timeouts, aborts, redrives, unknown statuses, alarms
+//   api-call   CTXA#<subject>   CloudTrail calls
+//   succeeded  CTXS#<subject>   SUCCEEDED executions
+//   running    CTXR#<subject>   RUNNING executions
+// with the same sort key in every class: `<isoTime(eventTimeMs)>#<signalId>`. Before classes, every
+// signal was kept under CTX#<subject>, so decisive keeps that prefix.
+//
+// Migration: none is needed, and there is no command for it. Items written by earlier versions stay
+// in CTX# and are read back as decisive (a superset of what the engine asks for there: it tells
+// signals apart by their kind, not by the partition they came from) until their TTL expires, 14 days
+// after their event time or write (`contextRetentionMs`; DynamoDB may take a few more days to delete
+// expired items, and reads only reach back as far as the engine's horizon anyway). Until then,
+// healthy traffic written before the upgrade is seen only through decisive reads, and a busy state
+// machine's old CTX# partition may make its decisive reads hit `maxContextItemsPerRead` and say
+// `complete: false`.
+export const CONTEXT_PREFIX: Readonly<Record<ContextClass, string>> = {
+  decisive: 'CTX#',
+  'api-call': 'CTXA#',
+  succeeded: 'CTXS#',
+  running: 'CTXR#',
+};
+
+export const contextPk = (contextClass: ContextClass, subject: string): string =>
+  `${CONTEXT_PREFIX[contextClass]}${subject}`;
+
 /**
  * Built from `eventTimeMs` rather than the `eventTime` text, so the sort key is canonical ISO with
- * milliseconds and a range condition on `isoTime(sinceMs)` selects exactly `eventTimeMs >= sinceMs`.
+ * milliseconds and range conditions on `isoTime(ms)` select exactly by `eventTimeMs`.
  */
+export const contextSk = (eventTimeMs: number, signalId: string): string =>
+  `${isoTime(eventTimeMs)}#${signalId}`;
+
 export const contextKey = (subject: string, signal: Signal): ItemKey => ({
-  pk: contextPk(subject),
-  sk: `${isoTime(signal.eventTimeMs)}#${signal.signalId}`,
+  pk: contextPk(contextClassOf(signal), subject),
+  sk: contextSk(signal.eventTimeMs, signal.signalId),
 });
+
+/**
+ * The sort-key condition selecting exactly `fromMs <= eventTimeMs <= toMs` (integer event times, as
+ * `Date.parse` gives), or `empty` when nothing can match. Every context sort key is
+ * `<iso>#<signalId>`, so `sk >= isoTime(fromMs)` keeps the items at `fromMs` itself, and no item's
+ * key equals `isoTime(toMs + 1)`: `BETWEEN` up to it (inclusive) keeps exactly the items at or
+ * before `toMs`. An infinite bound, or an absent `toMs`, is no condition at all.
+ */
+export type ContextSkCondition =
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'all' }
+  | { readonly kind: 'from'; readonly from: string }
+  | { readonly kind: 'below'; readonly below: string }
+  | { readonly kind: 'between'; readonly from: string; readonly below: string };
+
+export function contextSkCondition(fromMs: number, toMs: number | undefined): ContextSkCondition {
+  const upper = toMs ?? Number.POSITIVE_INFINITY;
+  if (Number.isNaN(fromMs) || Number.isNaN(upper))
+    throw new RangeError(`not a time range: ${fromMs}..${toMs}`);
+  if (fromMs > upper || fromMs === Number.POSITIVE_INFINITY || upper === Number.NEGATIVE_INFINITY) {
+    return { kind: 'empty' };
+  }
+  // Whole milliseconds: a fractional bound selects the event times a sort key can tell apart.
+  const first = Math.ceil(fromMs);
+  const last = Math.floor(upper);
+  if (first > last) return { kind: 'empty' };
+  const from = Number.isFinite(first) ? isoTime(first) : undefined;
+  const below = Number.isFinite(last) ? isoTime(last + 1) : undefined;
+  if (from !== undefined && below !== undefined) return { kind: 'between', from, below };
+  if (from !== undefined) return { kind: 'from', from };
+  if (below !== undefined) return { kind: 'below', below };
+  return { kind: 'all' };
+}
 
 // Topology: a link is stored both ways, so `linksFrom` and `linksTo` are both one Query per resource.
 export const linkPk = (from: string): string => `LINK#${from}`;

@@ -1,4 +1,6 @@
 import type { TransactWriteItem } from '@aws-sdk/lib-dynamodb';
+import { incidentDigest } from '../../core/incident/digest.ts';
+import type { Incident } from '../../core/incident/types.ts';
 import type { ScopeChange } from '../../core/pipeline/ports.ts';
 import { type HeaderMeta, type Item, type ItemLimits, incidentItems } from './incident-items.ts';
 import type { RecentIncident, ScopeStateItem } from './item-schemas.ts';
@@ -60,6 +62,18 @@ interface Action {
   readonly bytes: number;
 }
 
+/** The actions that must land together, and which incident of the change they write. */
+interface Group {
+  readonly actions: readonly Action[];
+  readonly changed?: Incident;
+  readonly superseded?: ScopeChange['superseded'][number];
+}
+
+interface Chunk {
+  readonly actions: readonly Action[];
+  readonly groups: readonly Group[];
+}
+
 /** Deletes and updates are small; puts are measured. */
 const SMALL_ACTION_BYTES = 1024;
 
@@ -69,9 +83,11 @@ export function planCommit(input: CommitPlanInput): CommitPlan {
   const incidents = [...new Map(change.incidents.map((incident) => [incident.id, incident])).values()];
 
   const timelinePuts: Item[] = [];
-  const groups: Action[][] = [];
+  const groups: Group[] = [];
+  const digests = new Map<string, string>();
   for (const incident of incidents) {
     const items = incidentItems(incident, meta, input.itemLimits);
+    digests.set(incident.id, items.derivedDigest);
     const stored = input.storedTimelineKeys.get(incident.id);
     const storedSet = new Set(stored ?? []);
     const newSet = new Set(items.timelineKeys);
@@ -86,45 +102,65 @@ export function planCommit(input: CommitPlanInput): CommitPlan {
         if (!newSet.has(sk)) group.push(remove(tableName, { pk: incidentPk(incident.id), sk }));
       }
     }
-    groups.push(group);
+    groups.push({ actions: group, changed: incident });
   }
   // An incident both changed and superseded would be two actions on one item, which a
   // transaction refuses; the engine never asks for it, and the changed version wins if it did.
   const changedIds = new Set(incidents.map(({ id }) => id));
   for (const { id, mergedInto } of change.superseded) {
-    if (!changedIds.has(id)) groups.push([supersede(tableName, id, mergedInto, meta)]);
+    if (!changedIds.has(id))
+      groups.push({ actions: [supersede(tableName, id, mergedInto, meta)], superseded: { id, mergedInto } });
   }
 
-  const recent = recentAfter(previous?.recent ?? [], change, input.maxRecentIncidents);
+  const previousRecent = previous?.recent ?? [];
+  const recent = recentAfter(previousRecent, change, input.maxRecentIncidents, digests);
   const open = recent.find((incident) => incident.status === 'OPEN');
   const pointer = pointerAction(tableName, stateMachineArn, previous?.openIncidentId, open, input.updatedAt);
   const chunks = pack(
     pointer === undefined ? [] : [pointer],
     groups,
     input.transactionLimits,
-    // Every transaction carries the STATE put as well.
+    // Every transaction carries the STATE put as well. A part's STATE (below) lists at most as many
+    // entries of the same shape, a few bytes apart: the budget's margin below 4 MB absorbs that.
     stateItem(stateMachineArn, 0, recent, open, input.updatedAt),
   );
 
-  const transactions = chunks.map((actions, index) => {
+  // Each part's STATE lists only what has landed once that part has: `loadScope` reads nothing but
+  // STATE, so an entry (with its digest) for a header a later part writes would, if that part never
+  // came, tell the engine an unwritten incident was stored and unchanged. Until its part lands, an
+  // incident keeps its previous entry, or none if it is new; the last part's list is `recent`.
+  const landed: Incident[] = [];
+  const landedSuperseded: ScopeChange['superseded'][number][] = [];
+  const transactions = chunks.map((chunk, index) => {
+    for (const { changed, superseded } of chunk.groups) {
+      if (changed !== undefined) landed.push(changed);
+      if (superseded !== undefined) landedSuperseded.push(superseded);
+    }
+    const partChange = { incidents: landed, superseded: landedSuperseded };
+    const partRecent = recentAfter(previousRecent, partChange, input.maxRecentIncidents, digests);
     const version = input.expectedVersion + index;
-    return [
-      statePut(tableName, stateItem(stateMachineArn, version + 1, recent, open, input.updatedAt), version),
-      ...actions.map((action) => action.item),
-    ];
+    const state = stateItem(stateMachineArn, version + 1, partRecent, open, input.updatedAt);
+    return [statePut(tableName, state, version), ...chunk.actions.map((action) => action.item)];
   });
   return { timelinePuts, transactions };
 }
 
-/** Newest first, bounded: the superseded leave, the changed enter or replace their old entry. */
+/**
+ * Newest first, bounded: the superseded leave, the changed enter or replace their old entry with
+ * their digest (from `digests`, else computed); entries carried over keep theirs (or have none).
+ */
 export function recentAfter(
   before: readonly RecentIncident[],
   change: ScopeChange,
   limit: number,
+  digests: ReadonlyMap<string, string> = new Map(),
 ): RecentIncident[] {
   const superseded = new Set(change.superseded.map(({ id }) => id));
   const byId = new Map(before.filter(({ id }) => !superseded.has(id)).map((entry) => [entry.id, entry]));
-  for (const { id, openedAt, status } of change.incidents) byId.set(id, { id, openedAt, status });
+  for (const incident of change.incidents) {
+    const { id, openedAt, status } = incident;
+    byId.set(id, { id, openedAt, status, digest: digests.get(id) ?? incidentDigest(incident) });
+  }
   return [...byId.values()]
     .sort((a, b) => compareDescending(a.openedAt, b.openedAt) || compareDescending(a.id, b.id))
     .slice(0, limit);
@@ -144,7 +180,10 @@ function stateItem(
     type: ItemType.scope,
     stateMachineArn,
     version,
-    recent,
+    // Spelled out: DynamoDB has no `undefined`, and an entry without a digest has no such attribute.
+    recent: recent.map(({ id, openedAt, status, digest }) =>
+      digest === undefined ? { id, openedAt, status } : { id, openedAt, status, digest },
+    ),
     ...(open === undefined ? {} : { openIncidentId: open.id }),
     updatedAt,
   };
@@ -232,27 +271,28 @@ const remove = (tableName: string, key: { pk: string; sk: string }): Action => (
  */
 function pack(
   firstOnly: readonly Action[],
-  groups: readonly Action[][],
+  groups: readonly Group[],
   limits: TransactionLimits,
   state: Item,
-): Action[][] {
+): Chunk[] {
   const stateBytes = serializedSize(state);
   const room = { actions: limits.maxActions - 1, bytes: limits.maxBytes - stateBytes };
-  const chunks: Action[][] = [];
-  let current: Action[] = [...firstOnly];
-  let bytes = current.reduce((sum, action) => sum + action.bytes, 0);
+  const chunks: Chunk[] = [];
+  let current: { actions: Action[]; groups: Group[] } = { actions: [...firstOnly], groups: [] };
+  let bytes = current.actions.reduce((sum, action) => sum + action.bytes, 0);
   for (const whole of groups) {
-    const group = whole.slice(0, room.actions);
-    const groupBytes = group.reduce((sum, action) => sum + action.bytes, 0);
+    const actions = whole.actions.slice(0, room.actions);
+    const groupBytes = actions.reduce((sum, action) => sum + action.bytes, 0);
     if (
-      current.length > 0 &&
-      (current.length + group.length > room.actions || bytes + groupBytes > room.bytes)
+      current.actions.length > 0 &&
+      (current.actions.length + actions.length > room.actions || bytes + groupBytes > room.bytes)
     ) {
       chunks.push(current);
-      current = [];
+      current = { actions: [], groups: [] };
       bytes = 0;
     }
-    current.push(...group);
+    current.actions.push(...actions);
+    current.groups.push(whole);
     bytes += groupBytes;
   }
   chunks.push(current);

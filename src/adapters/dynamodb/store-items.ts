@@ -8,7 +8,8 @@ import { contextKey, ItemType, linkItemKey, quarantineKey, reverseLinkItemKey, t
 /** The items of the write-only facts: context signals, links and quarantined records. */
 
 /**
- * One item per subject, the signal kept as compact JSON: the engine reads it back whole, and a
+ * One item per subject, in the partition of the signal's context class (see `contextKey`), the
+ * signal kept as compact JSON: the engine reads it back whole, and a
  * string attribute costs less to store and parse than the same data as nested maps. The TTL runs
  * from the later of event time and now, so a replayed old event is not expired on arrival.
  */

@@ -82,19 +82,25 @@ export function incidentDetail(incident: IncidentDetail): string {
   const omitted =
     incident.timelineOmitted > 0 ? `\n  (${incident.timelineOmitted} entries in the middle left out)` : '';
 
+  const { omitted: left } = incident;
+  const listed = (shown: number, omittedCount: number) =>
+    omittedCount === 0 ? `${shown}` : `${shown} of ${shown + omittedCount}; ${omittedCount} not listed`;
   return [
     header,
-    section('Hints', hints || '  none'),
     section(
-      `Executions (${incident.executions.length})`,
+      `Hints${left.hints === 0 ? '' : ` (${listed(incident.hints.length, left.hints)})`}`,
+      hints || '  none',
+    ),
+    section(
+      `Executions (${listed(incident.executions.length, left.executions)})`,
       incident.executions.length === 0 ? '  none' : executions.toString(),
     ),
     section(
-      `Alarms (${incident.alarms.length})`,
+      `Alarms (${listed(incident.alarms.length, left.alarms)})`,
       incident.alarms.length === 0 ? '  none' : alarms.toString(),
     ),
     section(
-      `API calls (${incident.apiCalls.length})`,
+      `API calls (${listed(incident.apiCalls.length, left.apiCalls)})`,
       incident.apiCalls.length === 0 ? '  none' : calls.toString(),
     ),
     section('Timeline (UTC)', timeline + omitted),

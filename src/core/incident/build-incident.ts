@@ -84,17 +84,35 @@ export function buildIncident(scope: ScopeSignals, episode: Episode, config: Cor
     resolvedAt,
     flapCount,
     counts,
-    executions: runs.slice(0, config.limits.executions).map(toIncidentExecution),
+    executions: listedRuns(runs, config.limits.executions).map(toIncidentExecution),
     alarms: alarmWindows
       .slice(0, config.limits.alarms)
       .map((w) => toIncidentAlarm(w.alarm, w.transitionsInWindow, episode)),
     apiCalls: apiCalls.slice(0, config.limits.apiCalls).map(toIncidentApiCall),
     actors: actorsOf(apiCalls),
-    hints,
+    hints: hints.slice(0, config.limits.hints),
     timeline: entries,
     timelineOmitted: omitted,
+    omitted: {
+      executions: Math.max(0, runs.length - config.limits.executions),
+      alarms: Math.max(0, alarmWindows.length - config.limits.alarms),
+      apiCalls: Math.max(0, apiCalls.length - config.limits.apiCalls),
+      hints: Math.max(0, hints.length - config.limits.hints),
+    },
     signalCount: new Set(contributing.map((s) => s.signalId)).size,
   };
+}
+
+/**
+ * The runs an incident lists when there are more than its cap: the ones that went wrong first (they
+ * are the incident), then the healthy ones, earliest first; shown in event-time order.
+ */
+function listedRuns(runs: readonly ExecutionSignal[], limit: number): ExecutionSignal[] {
+  if (runs.length <= limit) return [...runs];
+  const wrong = runs.filter((run) => run.status !== 'SUCCEEDED');
+  const healthy = runs.filter((run) => run.status === 'SUCCEEDED');
+  const kept = new Set([...wrong, ...healthy].slice(0, limit));
+  return runs.filter((run) => kept.has(run));
 }
 
 /** One entry per run: an execution ARN plus its redrive count, at its latest status. */

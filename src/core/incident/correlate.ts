@@ -19,8 +19,8 @@ export function correlateScope(
   signals: Iterable<Signal>,
   topology: Topology,
   config: CorrelationConfig,
-  asOfMs = Number.NEGATIVE_INFINITY,
+  asOfMs?: number,
 ): Incident[] {
-  const scope = collectScopeSignals(stateMachineArn, signals, topology, config);
+  const scope = collectScopeSignals(stateMachineArn, signals, topology);
   return episodesOf(scope, config, asOfMs).map((episode) => buildIncident(scope, episode, config));
 }

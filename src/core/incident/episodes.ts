@@ -46,9 +46,14 @@ export function triggersOf(scope: ScopeSignals, config: CorrelationConfig): Trig
  * Splits a scope's triggers into incidents. A pure function of the signal set: the same signals in
  * any order, with any duplicates, give the same episodes.
  */
-export function episodesOf(scope: ScopeSignals, config: CorrelationConfig, asOfMs: number): Episode[] {
+export function episodesOf(
+  scope: ScopeSignals,
+  config: CorrelationConfig,
+  asOfMs: number | undefined,
+): Episode[] {
   const triggers = triggersOf(scope, config);
-  const watermark = Math.max(asOfMs, scope.latestEventMs);
+  // Stream processing moves on event time only; the sweeper passes the wall clock.
+  const watermark = Math.max(asOfMs ?? Number.NEGATIVE_INFINITY, scope.latestEventMs);
   const resolution = resolutionFinder(scope, config);
   const drafts: {
     triggers: Trigger[];
@@ -105,29 +110,50 @@ export function episodesOf(scope: ScopeSignals, config: CorrelationConfig, asOfM
  * Finds when an incident resolved after its last trigger, strictly before `beforeMs`: the first
  * moment at which no linked alarm is in ALARM and either an execution has succeeded since the
  * trigger or the quiet period has passed.
+ *
+ * Whether an alarm is in ALARM changes only at alarm signals, so that moment is always the first
+ * success after the trigger, an alarm signal's time or the end of the quiet period. Later successes
+ * never decide it: this is what lets the engine read one success per trigger instead of a busy
+ * state machine's whole traffic (docs/architecture.md, "Reading a scope").
  */
 function resolutionFinder(scope: ScopeSignals, config: CorrelationConfig) {
-  const successes = scope.executions.filter((e) => e.status === 'SUCCEEDED').map((e) => e.eventTimeMs);
-  const alarmClears = [...scope.alarms.values()].flatMap((alarm) =>
-    alarm.states.filter((s) => s.state.value !== 'ALARM').map((s) => s.eventTimeMs),
-  );
-  const alarmDeletes = [...scope.alarms.values()].flatMap((alarm) =>
-    alarm.configs.filter((c) => c.operation === 'delete').map((c) => c.eventTimeMs),
-  );
+  const successes = scope.executions
+    .filter((e) => e.status === 'SUCCEEDED')
+    .map((e) => e.eventTimeMs)
+    .sort((a, b) => a - b);
   const alarms = [...scope.alarms.values()];
+  const alarmChanges = alarms.flatMap((alarm) => [
+    ...alarm.states.map((s) => s.eventTimeMs),
+    ...alarm.configs.filter((c) => c.operation === 'delete').map((c) => c.eventTimeMs),
+  ]);
 
   return (lastTriggerMs: number, beforeMs: number): number | undefined => {
     const quietAt = lastTriggerMs + config.quietPeriodMs;
-    const candidates = [...successes, ...alarmClears, ...alarmDeletes, quietAt]
-      .filter((at) => at > lastTriggerMs && at < beforeMs)
+    const firstSuccess = successes.find((at) => at > lastTriggerMs);
+    const recoveredFrom = Math.min(firstSuccess ?? Number.POSITIVE_INFINITY, quietAt);
+    const candidates = [recoveredFrom, ...alarmChanges]
+      .filter((at) => at >= recoveredFrom && at > lastTriggerMs && at < beforeMs)
       .sort((a, b) => a - b);
-    const firstSuccess = successes.filter((at) => at > lastTriggerMs).sort((a, b) => a - b)[0];
-    for (const at of candidates) {
-      const recovered = (firstSuccess !== undefined && firstSuccess <= at) || at >= quietAt;
-      if (recovered && !alarms.some((alarm) => isInAlarmAt(alarm, at))) return at;
-    }
-    return undefined;
+    return candidates.find((at) => !alarms.some((alarm) => isInAlarmAt(alarm, at)));
   };
+}
+
+/**
+ * The trigger times after which the first success can decide a resolution, each with the bound
+ * before which it matters: triggers followed by a gap longer than the incident gap, and the last.
+ */
+export function resolutionAnchorsOf(
+  scope: ScopeSignals,
+  config: CorrelationConfig,
+): { readonly afterMs: number; readonly beforeMs: number | undefined }[] {
+  const times = triggersOf(scope, config).map((trigger) => trigger.atMs);
+  const anchors: { afterMs: number; beforeMs: number | undefined }[] = [];
+  times.forEach((atMs, index) => {
+    const next = times[index + 1];
+    if (next === undefined || next - atMs > config.incidentGapMs)
+      anchors.push({ afterMs: atMs, beforeMs: next });
+  });
+  return anchors;
 }
 
 export function isInAlarmAt(alarm: ScopedAlarm, atMs: number): boolean {

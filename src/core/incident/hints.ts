@@ -33,7 +33,7 @@ export function hintsFor(input: HintInput, config: CorrelationConfig): Hint[] {
     ...suppressionHints(input, cap),
     ...commonErrorHints(input, cap),
   ];
-  return hints.slice(0, config.limits.hints);
+  return hints;
 }
 
 type Cap = (ids: string[]) => string[];

@@ -1,4 +1,3 @@
-import type { CorrelationConfig } from '../config.ts';
 import type {
   AlarmConfigSignal,
   AlarmStateSignal,
@@ -33,7 +32,6 @@ export function collectScopeSignals(
   stateMachineArn: string,
   signals: Iterable<Signal>,
   topology: Topology,
-  _config: CorrelationConfig,
 ): ScopeSignals {
   const unique = new Map<string, Signal>();
   for (const signal of signals) unique.set(signal.signalId, signal);

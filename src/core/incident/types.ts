@@ -91,6 +91,13 @@ export interface TimelineEntry {
   readonly signalId?: string;
 }
 
+export interface IncidentOmissions {
+  readonly executions: number;
+  readonly alarms: number;
+  readonly apiCalls: number;
+  readonly hints: number;
+}
+
 export interface Incident {
   readonly id: string;
   readonly stateMachineArn: string;
@@ -110,6 +117,11 @@ export interface Incident {
   readonly timeline: readonly TimelineEntry[];
   /** Timeline entries left out to keep the record bounded. */
   readonly timelineOmitted: number;
+  /**
+   * What the list caps (`config.limits`) left out of the lists above, counted so a reader knows a
+   * list is shortened. Caps never change status, opening, resolution, severity or counts.
+   */
+  readonly omitted: IncidentOmissions;
   /** Every signal id that contributed, for idempotence checks and evidence. */
   readonly signalCount: number;
 }

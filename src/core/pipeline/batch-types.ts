@@ -17,7 +17,8 @@ export interface NormalizedRecord {
 
 /**
  * What became of each record. `failed` is transient (the store did not answer): Lambda must retry it.
- * A poison record is `quarantined` and acknowledged, so it never blocks its shard.
+ * A poison record, or one whose scope failed in a way no retry can fix, is `quarantined` and
+ * acknowledged, so it never blocks its shard.
  */
 export type RecordOutcome =
   | {
@@ -40,8 +41,18 @@ export interface ScopeResult {
   readonly stateMachineArn: string;
   readonly recordIds: readonly string[];
   readonly outcome:
-    | { readonly ok: true; readonly changed: readonly Incident[]; readonly attempts: number }
-    | { readonly ok: false; readonly reason: string };
+    | {
+        readonly ok: true;
+        readonly changed: readonly Incident[];
+        readonly attempts: number;
+        /** A capped read left the view partial: the scope's incidents were left as stored. */
+        readonly partial: boolean;
+      }
+    /**
+     * `transient`: retry the records (batch item failures). Otherwise the failure would repeat on
+     * every retry, so the records are quarantined with the reason and acknowledged.
+     */
+    | { readonly ok: false; readonly transient: boolean; readonly reason: string };
 }
 
 export interface BatchReport {
@@ -55,6 +66,10 @@ export interface BatchReport {
     readonly quarantined: number;
     readonly failed: number;
     readonly scopes: number;
+    /** Scopes whose failure cannot pass with retries: their records went to quarantine. */
+    readonly scopesFailedDeterministically: number;
+    /** Scopes left as stored because a capped read made their view partial. */
+    readonly scopesPartial: number;
     readonly incidentsChanged: number;
   };
 }

@@ -1,3 +1,4 @@
+import type { ContextClass } from '../context/context-class.ts';
 import type { Incident } from '../incident/types.ts';
 import type { InputPosition, Signal } from '../signals/types.ts';
 import type { Link } from '../topology/links.ts';
@@ -14,10 +15,42 @@ export interface QuarantineEntry {
   readonly quarantinedAt: string;
 }
 
+/**
+ * What the engine needs to know of a stored incident: enough to find open ones, to tell which ones
+ * a new derivation no longer gives (superseded), and whether a derived one changed (its digest).
+ * Not the incident itself: reading every recent incident whole on every batch cost a Query each.
+ */
+export type StoredIncidentSummary = Pick<Incident, 'id' | 'status' | 'openedAt'>;
+
 /** The incidents of one scope as last committed, with the version the next commit must match. */
 export interface ScopeState {
-  readonly incidents: readonly Incident[];
+  /** The scope's recent incidents (at least every one inside the context horizon). */
+  readonly incidents: readonly StoredIncidentSummary[];
+  /**
+   * `incidentDigest` of each stored incident as the engine derived it (before any shrinking), by id.
+   * Missing for items written before digests existed: those are rewritten once.
+   */
+  readonly digests: ReadonlyMap<string, string>;
   readonly version: number;
+}
+
+/** One read of filed context: the signals of one class kept under any of `subjects`, in a time range. */
+export interface ContextRange {
+  readonly subjects: readonly string[];
+  readonly contextClass: ContextClass;
+  /** Inclusive lower bound on event time. */
+  readonly fromMs: number;
+  /** Inclusive upper bound on event time; absent means "up to the newest". */
+  readonly toMs?: number;
+}
+
+export interface ContextRead {
+  readonly signals: readonly Signal[];
+  /**
+   * False when a safety cap cut the read short. The engine then knows its view is partial and
+   * leaves the scope's stored incidents exactly as they are (DESIGN §3: no silent caps).
+   */
+  readonly complete: boolean;
 }
 
 export interface ScopeChange {
@@ -38,10 +71,12 @@ export interface IncidentStore {
   /** Links whose `to` is one of these resources. */
   linksTo(resources: readonly string[]): Promise<Link[]>;
   saveLinks(links: readonly Link[]): Promise<void>;
-  /** Keeps each signal under each of its subjects. */
+  /** Keeps each signal under each of its subjects, filed by `contextClassOf(signal)`. */
   saveSignals(signals: readonly Signal[]): Promise<void>;
-  /** Signals kept under any of these subjects with an event time at or after `sinceMs`. */
-  signalsOf(subjects: readonly string[], sinceMs: number): Promise<Signal[]>;
+  /** Every signal in the range (deduplicated by id, any order), or as many as a cap allows, saying so. */
+  contextBetween(range: ContextRange): Promise<ContextRead>;
+  /** The earliest (`first`) or latest (`last`) signal in the range by event time, if any. */
+  contextEdge(range: ContextRange, edge: 'first' | 'last'): Promise<Signal | undefined>;
   loadScope(stateMachineArn: string): Promise<ScopeState>;
   /**
    * Writes the changed incidents of a scope if its version is still `expectedVersion`; never throws on

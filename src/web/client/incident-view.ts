@@ -177,15 +177,28 @@ function header(incident: IncidentDetailView): HTMLElement {
       fact('Runs', runs === '' ? 'none' : runs),
       fact('Incident id', h('span', { class: 'mono' }, incident.id)),
     ),
-    incident.shrunk || incident.timelineOmitted > 0
-      ? h(
-          'p',
-          { class: 'message' },
-          'Some lists were cut to keep the stored incident small',
-          incident.timelineOmitted > 0 ? ` (${incident.timelineOmitted} timeline entries left out)` : '',
-          '.',
-        )
-      : null,
+    omissionNote(incident),
+  );
+}
+
+/** Says which lists a cap shortened, so nobody reads a shortened list as the whole one. */
+function omissionNote(incident: IncidentDetailView): HTMLElement | null {
+  const { omitted } = incident;
+  const parts = [
+    [incident.timelineOmitted, 'timeline entries'],
+    [omitted.executions, 'runs'],
+    [omitted.alarms, 'alarms'],
+    [omitted.apiCalls, 'API calls'],
+    [omitted.hints, 'hints'],
+  ] as const;
+  const left = parts.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`);
+  if (!incident.shrunk && left.length === 0) return null;
+  return h(
+    'p',
+    { class: 'message' },
+    'Some lists were cut to keep the incident readable',
+    left.length === 0 ? '' : ` (not listed: ${left.join(', ')})`,
+    '.',
   );
 }
 

@@ -72,6 +72,7 @@ export function incident(id: string, overrides: Partial<Incident> = {}): Inciden
       timelineEntry(Date.parse(openedAt), 'execution', 'run-1'),
     ],
     timelineOmitted: 0,
+    omitted: { executions: 0, alarms: 0, apiCalls: 0, hints: 0 },
     signalCount: 4,
     ...overrides,
   };

@@ -6,8 +6,9 @@ import { DynamoDbIncidentStore } from '../../../src/adapters/dynamodb/dynamodb-s
 import { incidentChangeOf } from '../../../src/adapters/dynamodb/incident-change.ts';
 import { IncidentQueries } from '../../../src/adapters/dynamodb/incident-queries.ts';
 import { MemoryIncidentStore } from '../../../src/adapters/memory-store.ts';
+import { incidentDigest } from '../../../src/core/incident/digest.ts';
 import type { Incident } from '../../../src/core/incident/types.ts';
-import type { IncidentStore } from '../../../src/core/pipeline/ports.ts';
+import type { ContextRange, IncidentStore, StoredIncidentSummary } from '../../../src/core/pipeline/ports.ts';
 import { processBatch } from '../../../src/core/pipeline/process-batch.ts';
 import type { Signal } from '../../../src/core/signals/types.ts';
 import { ConfigurationError, TransientStoreError } from '../../../src/errors.ts';
@@ -66,10 +67,10 @@ async function runPipeline(store: IncidentStore, signals: readonly Signal[]) {
 }
 
 describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contract', () => {
-  it('keeps each signal under each subject and returns those at or after the time, once each', async () => {
+  it('keeps each signal under each subject, filed by class, and reads it back once per range', async () => {
     const { store, raw } = await freshStore();
     const early = execution('early', minutes(-10), 'FAILED', { error: 'E', cause: 'boom' });
-    const onTheBound = execution('bound', minutes(0), 'SUCCEEDED');
+    const onTheBound = execution('bound', minutes(0), 'FAILED');
     const call = apiCall('stop', minutes(5), 'StopExecution', userActor('bob'), {
       stateMachine: 'orders',
       execution: 'bound',
@@ -77,18 +78,44 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
     await store.saveSignals([early, onTheBound, call]);
     await store.saveSignals([call]); // idempotent
 
-    const bySubjects = await store.signalsOf([stateMachineArn(), executionArn('bound')], minutes(0));
-    expect(bySubjects.map((s) => s.signalId).sort()).toEqual(['bound', 'stop']);
-    expect(bySubjects.find((s) => s.signalId === 'stop')).toEqual(call);
-    expect(await store.signalsOf([stateMachineArn()], minutes(-10))).toHaveLength(3);
-    expect(await store.signalsOf([executionArn('early')], minutes(-9))).toEqual([]);
-    expect(await store.signalsOf([stateMachineArn('unknown')], 0)).toEqual([]);
+    const decisive = { contextClass: 'decisive' as const, fromMs: minutes(0) };
+    const bySubjects = await store.contextBetween({
+      ...decisive,
+      subjects: [stateMachineArn(), executionArn('bound')],
+    });
+    expect(bySubjects).toEqual({ signals: [onTheBound], complete: true });
+    const calls = await store.contextBetween({
+      subjects: [stateMachineArn(), executionArn('bound')],
+      contextClass: 'api-call',
+      fromMs: minutes(0),
+    });
+    expect(calls).toEqual({ signals: [call], complete: true });
+    expect(
+      (await store.contextBetween({ ...decisive, subjects: [stateMachineArn()], fromMs: minutes(-10) }))
+        .signals,
+    ).toHaveLength(2);
+    expect(
+      await store.contextBetween({ ...decisive, subjects: [executionArn('early')], fromMs: minutes(-9) }),
+    ).toEqual({ signals: [], complete: true });
+    expect(await store.contextBetween({ ...decisive, subjects: [stateMachineArn('unknown')] })).toEqual({
+      signals: [],
+      complete: true,
+    });
 
     const item = await raw(`CTX#${stateMachineArn()}`, `${new Date(minutes(-10)).toISOString()}#early`);
     expect(item).toMatchObject({ type: 'SIGNAL', signalId: 'early', kind: 'execution' });
     expect(JSON.parse(String(item?.signal))).toEqual(early);
     // TTL runs from the later of event time and now: these events are older than the clock.
     expect(item?.expiresAt).toBe(Math.floor(NOW / 1000) + 14 * DAY_S);
+    expect(
+      await raw(`CTXA#${stateMachineArn()}`, `${new Date(minutes(5)).toISOString()}#stop`),
+    ).toMatchObject({
+      type: 'SIGNAL',
+      kind: 'api-call',
+    });
+    expect(
+      await raw(`CTX#${stateMachineArn()}`, `${new Date(minutes(5)).toISOString()}#stop`),
+    ).toBeUndefined();
   });
 
   it('finds links from either end and keeps one item per link when saved again', async () => {
@@ -117,7 +144,11 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
 
   it('loads an unknown scope as version 0 and commits only against the version it holds', async () => {
     const { store, raw } = await freshStore();
-    expect(await store.loadScope(stateMachineArn())).toEqual({ incidents: [], version: 0 });
+    expect(await store.loadScope(stateMachineArn())).toEqual({
+      incidents: [],
+      digests: new Map(),
+      version: 0,
+    });
 
     const first = incident('inc-a', { status: 'OPEN', openedAt: new Date(T0).toISOString() });
     expect(await store.commitScope(stateMachineArn(), 0, { incidents: [first], superseded: [] })).toBe(
@@ -126,9 +157,11 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
     expect(await store.commitScope(stateMachineArn(), 0, { incidents: [first], superseded: [] })).toBe(
       'conflict',
     );
-    const loaded = await store.loadScope(stateMachineArn());
-    expect(loaded.version).toBe(1);
-    expect(loaded.incidents).toEqual([first]);
+    expect(await store.loadScope(stateMachineArn())).toEqual({
+      incidents: [summary(first)],
+      digests: new Map([['inc-a', incidentDigest(first)]]),
+      version: 1,
+    });
     expect(await raw(`SCOPE#${stateMachineArn()}`, 'OPEN')).toMatchObject({ incidentId: 'inc-a' });
 
     const resolved = {
@@ -139,7 +172,11 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
     expect(await store.commitScope(stateMachineArn(), 1, { incidents: [resolved], superseded: [] })).toBe(
       'committed',
     );
-    expect(await store.loadScope(stateMachineArn())).toEqual({ incidents: [resolved], version: 2 });
+    expect(await store.loadScope(stateMachineArn())).toEqual({
+      incidents: [summary(resolved)],
+      digests: new Map([['inc-a', incidentDigest(resolved)]]),
+      version: 2,
+    });
     expect(await raw(`SCOPE#${stateMachineArn()}`, 'OPEN')).toBeUndefined();
   });
 
@@ -153,7 +190,11 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
     ]);
     expect([...outcomes].sort()).toEqual(['committed', 'conflict']);
     const winner = outcomes[0] === 'committed' ? a : b;
-    expect(await store.loadScope(stateMachineArn())).toEqual({ incidents: [winner], version: 1 });
+    expect(await store.loadScope(stateMachineArn())).toEqual({
+      incidents: [summary(winner)],
+      digests: new Map([['inc-a', incidentDigest(winner)]]),
+      version: 1,
+    });
   });
 
   it('marks superseded incidents, drops them from the scope and keeps them readable', async () => {
@@ -169,7 +210,12 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
       }),
     ).toBe('committed');
 
-    expect(await store.loadScope(stateMachineArn())).toEqual({ incidents: [merged], version: 2 });
+    // The superseded incident leaves the scope, digest included.
+    expect(await store.loadScope(stateMachineArn())).toEqual({
+      incidents: [summary(merged)],
+      digests: new Map([['inc-old', incidentDigest(merged)]]),
+      version: 2,
+    });
     expect(await raw('INC#inc-new', 'HEAD')).toMatchObject({
       status: 'SUPERSEDED',
       gsi1pk: 'STATUS#SUPERSEDED',
@@ -199,7 +245,11 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
     await store.commitScope(stateMachineArn(), 1, { incidents: [second], superseded: [] });
 
     expect((await queries.getIncident('inc-a'))?.timeline).toEqual(second.timeline);
-    expect((await store.loadScope(stateMachineArn())).incidents).toEqual([second]);
+    expect(await store.loadScope(stateMachineArn())).toEqual({
+      incidents: [summary(second)],
+      digests: new Map([['inc-a', incidentDigest(second)]]),
+      version: 2,
+    });
     const sks = (await partition('INC#inc-a')).map((item) => String(item.sk));
     expect(sks.filter((sk) => sk.startsWith('EVT#'))).toHaveLength(3);
     expect(sks.some((sk) => sk.includes('incident-resolved'))).toBe(false);
@@ -268,7 +318,9 @@ describe('the engine pipeline on DynamoDB Local', () => {
     for (const scope of [stateMachineArn('orders'), stateMachineArn('billing')]) {
       const loaded = await store.loadScope(scope);
       const inMemory = await memory.loadScope(scope);
-      expect(loaded.incidents).toEqual(inMemory.incidents);
+      expect(loaded.incidents.length).toBeGreaterThan(0);
+      expect([...loaded.incidents].sort(byId)).toEqual([...inMemory.incidents].sort(byId));
+      expect(loaded.digests).toEqual(inMemory.digests);
     }
   });
 
@@ -409,7 +461,13 @@ describe('commits under pressure', () => {
     expect(await store.commitScope(stateMachineArn(), 0, { incidents, superseded: [] })).toBe('committed');
     const loaded = await store.loadScope(stateMachineArn());
     expect(loaded.version).toBe(4);
-    expect([...loaded.incidents].sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual(incidents);
+    // Newest first, each with the digest of what was committed.
+    expect(loaded.incidents).toEqual([...incidents].reverse().map(summary));
+    expect(loaded.digests).toEqual(new Map(incidents.map((one) => [one.id, incidentDigest(one)])));
+    const headers = await new IncidentQueries({ client: local.documentClient, tableName }).listIncidents({
+      stateMachineArn: stateMachineArn(),
+    });
+    expect(headers.map((header) => header.id).sort()).toEqual(['inc-a', 'inc-b', 'inc-c']);
     expect(await store.commitScope(stateMachineArn(), 1, { incidents, superseded: [] })).toBe('conflict');
   });
 
@@ -434,8 +492,12 @@ describe('commits under pressure', () => {
     const memory = new MemoryIncidentStore();
     await runPipeline(memory, [...batchA, ...batchB]);
     const loaded = await consumer().loadScope(stateMachineArn());
-    expect(loaded.incidents).toEqual(memory.allIncidents());
-    expect(loaded.incidents[0]).toMatchObject({ status: 'RESOLVED', counts: { FAILED: 3, SUCCEEDED: 1 } });
+    const expected = memory.allIncidents();
+    expect(loaded.incidents).toEqual(expected.map(summary));
+    expect(loaded.digests).toEqual((await memory.loadScope(stateMachineArn())).digests);
+    const [stored] = await new IncidentQueries({ client: local.documentClient, tableName }).listIncidents();
+    expect(stored).toMatchObject({ status: 'RESOLVED', counts: { FAILED: 3, SUCCEEDED: 1 } });
+    expect(stored?.id).toBe(expected[0]?.id);
   });
 });
 
@@ -466,7 +528,8 @@ class FirstCommitWaits implements IncidentStore {
   linksTo = (resources: readonly string[]) => this.store.linksTo(resources);
   saveLinks = (links: Parameters<IncidentStore['saveLinks']>[0]) => this.store.saveLinks(links);
   saveSignals = (signals: readonly Signal[]) => this.store.saveSignals(signals);
-  signalsOf = (subjects: readonly string[], sinceMs: number) => this.store.signalsOf(subjects, sinceMs);
+  contextBetween = (range: ContextRange) => this.store.contextBetween(range);
+  contextEdge = (range: ContextRange, edge: 'first' | 'last') => this.store.contextEdge(range, edge);
   loadScope = (arn: string) => this.store.loadScope(arn);
   quarantine = (entries: Parameters<IncidentStore['quarantine']>[0]) => this.store.quarantine(entries);
 
@@ -478,6 +541,12 @@ class FirstCommitWaits implements IncidentStore {
     return this.store.commitScope(arn, version, change);
   }
 }
+
+/** What `loadScope` gives of an incident. */
+const summary = ({ id, status, openedAt }: Incident): StoredIncidentSummary => ({ id, status, openedAt });
+
+const byId = (a: StoredIncidentSummary, b: StoredIncidentSummary): number =>
+  a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
 /** The engine's view of a stored incident: bookkeeping fields dropped. */
 function engineView(detail: NonNullable<Awaited<ReturnType<IncidentQueries['getIncident']>>>): Incident {

@@ -1,7 +1,8 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDbIncidentStore } from '../../../src/adapters/dynamodb/dynamodb-store.ts';
-import { ConfigurationError, TransientStoreError } from '../../../src/errors.ts';
+import type { Signal } from '../../../src/core/signals/types.ts';
+import { ConfigurationError, DeterministicStoreError, TransientStoreError } from '../../../src/errors.ts';
 import { execution, minutes, stateMachineArn } from '../../builders/signals.ts';
 import { incident } from './builders.ts';
 import { errorReply, type FakeCall, type FakeReply, fakeDocumentClient } from './fake-dynamodb.ts';
@@ -205,13 +206,88 @@ describe('DynamoDbIncidentStore.commitScope', () => {
         CancellationReasons: [{ Code: 'None' }, { Code: 'ValidationError', Message: 'Item size too large' }],
       }),
     );
-    await expect(otherItem.store.commitScope(stateMachineArn(), 1, change)).rejects.toThrow(
-      /DynamoDB TransactWriteItems on table incidents failed: TransactionCanceledException/,
+    const refused = otherItem.store.commitScope(stateMachineArn(), 1, change);
+    await expect(refused).rejects.toBeInstanceOf(DeterministicStoreError);
+    await expect(refused).rejects.toThrow(
+      'DynamoDB TransactWriteItems on table incidents failed: TransactionCanceledException [None, ValidationError]',
     );
     const throttled = committing(errorReply('ThrottlingException', 'slow down'));
     const failure = throttled.store.commitScope(stateMachineArn(), 1, change);
     await expect(failure).rejects.toBeInstanceOf(TransientStoreError);
     await expect(failure).rejects.toMatchObject({ cause: { name: 'ThrottlingException' } });
+  });
+});
+
+describe('DynamoDbIncidentStore.loadScope', () => {
+  it('is one strongly consistent GetItem of the STATE item, whose recent list holds all it returns', async () => {
+    const { store, calls } = storeOn(() => ({
+      body: {
+        Item: marshall({
+          pk: `SCOPE#${stateMachineArn()}`,
+          sk: 'STATE',
+          type: 'SCOPE',
+          stateMachineArn: stateMachineArn(),
+          version: 7,
+          recent: [
+            { id: 'inc-c', openedAt: '2026-03-02T11:00:00.000Z', status: 'OPEN', digest: 'digest-of-c' },
+            { id: 'inc-b', openedAt: '2026-03-02T09:00:00.000Z', status: 'RESOLVED', digest: 'digest-of-b' },
+            // Written before digests were kept in STATE.
+            { id: 'inc-a', openedAt: '2026-03-02T07:00:00.000Z', status: 'RESOLVED' },
+          ],
+          openIncidentId: 'inc-c',
+          updatedAt: '2026-03-02T11:00:00.000Z',
+        }),
+      },
+    }));
+    expect(await store.loadScope(stateMachineArn())).toEqual({
+      incidents: [
+        { id: 'inc-c', status: 'OPEN', openedAt: '2026-03-02T11:00:00.000Z' },
+        { id: 'inc-b', status: 'RESOLVED', openedAt: '2026-03-02T09:00:00.000Z' },
+        { id: 'inc-a', status: 'RESOLVED', openedAt: '2026-03-02T07:00:00.000Z' },
+      ],
+      digests: new Map([
+        ['inc-c', 'digest-of-c'],
+        ['inc-b', 'digest-of-b'],
+      ]),
+      version: 7,
+    });
+    expect(calls.map((call) => call.operation)).toEqual(['GetItem']);
+    expect(calls[0]?.input).toEqual({
+      TableName: TABLE,
+      Key: { pk: { S: `SCOPE#${stateMachineArn()}` }, sk: { S: 'STATE' } },
+      ConsistentRead: true,
+    });
+  });
+
+  it('loads a scope without a STATE item as version 0 with that one GetItem', async () => {
+    const { store, calls } = storeOn(() => ({ body: {} }));
+    expect(await store.loadScope(stateMachineArn())).toEqual({
+      incidents: [],
+      digests: new Map(),
+      version: 0,
+    });
+    expect(calls.map((call) => call.operation)).toEqual(['GetItem']);
+  });
+
+  it('refuses a STATE item it cannot read as a deterministic error naming its key', async () => {
+    const { store } = storeOn(() => ({
+      body: {
+        Item: marshall({
+          pk: `SCOPE#${stateMachineArn()}`,
+          sk: 'STATE',
+          type: 'SCOPE',
+          stateMachineArn: stateMachineArn(),
+          version: 2,
+          recent: [{ id: 'inc-a', openedAt: '2026-03-02T07:00:00.000Z', status: 'OPEN', digest: 42 }],
+          updatedAt: '2026-03-02T11:00:00.000Z',
+        }),
+      },
+    }));
+    const failure = store.loadScope(stateMachineArn());
+    await expect(failure).rejects.toBeInstanceOf(DeterministicStoreError);
+    await expect(failure).rejects.toThrow(
+      `Malformed scope state item (pk=SCOPE#${stateMachineArn()}, sk=STATE)`,
+    );
   });
 });
 
@@ -225,26 +301,120 @@ describe('DynamoDbIncidentStore reads', () => {
     );
   });
 
-  it('follows query pages and keeps each signal once across subjects', async () => {
+  const contextItem = (signal: Signal, pk: string) =>
+    marshall({
+      pk,
+      sk: `${new Date(signal.eventTimeMs).toISOString()}#${signal.signalId}`,
+      type: 'SIGNAL',
+      signal: JSON.stringify(signal),
+    });
+
+  it('reads a context range per subject of the class: newest first, consistent, one past the cap', async () => {
     const [first, second] = signals;
-    const page = (signal: typeof first, subject: string) =>
-      marshall({
-        pk: `CTX#${subject}`,
-        sk: `${signal?.eventTime}#${signal?.signalId}`,
-        type: 'SIGNAL',
-        signal: JSON.stringify(signal),
-      });
+    if (first === undefined || second === undefined) throw new Error('signals are built above');
     const { store, calls } = storeOn((call) => {
       const start = call.input.ExclusiveStartKey;
       return start === undefined
-        ? { body: { Items: [page(first, 'a')], LastEvaluatedKey: { pk: { S: 'x' }, sk: { S: 'y' } } } }
-        : { body: { Items: [page(second, 'a'), page(first, 'a')] } };
+        ? {
+            body: { Items: [contextItem(second, 'a')], LastEvaluatedKey: { pk: { S: 'x' }, sk: { S: 'y' } } },
+          }
+        : { body: { Items: [contextItem(first, 'a'), contextItem(second, 'b')] } };
     });
-    const found = await store.signalsOf([stateMachineArn()], 0);
-    expect(found).toEqual([first, second]);
-    expect(calls.map((call) => [call.input.ScanIndexForward, call.input.ConsistentRead])).toEqual([
-      [false, true],
-      [false, true],
+    const read = await store.contextBetween({
+      subjects: [stateMachineArn(), stateMachineArn()],
+      contextClass: 'succeeded',
+      fromMs: minutes(0),
+      toMs: minutes(10),
+    });
+    expect(read).toEqual({ signals: [second, first], complete: true });
+    expect(calls.map((call) => call.operation)).toEqual(['Query', 'Query']);
+    expect(calls[0]?.input).toMatchObject({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :below',
+      ExpressionAttributeValues: {
+        ':pk': { S: `CTXS#${stateMachineArn()}` },
+        ':from': { S: new Date(minutes(0)).toISOString() },
+        ':below': { S: new Date(minutes(10) + 1).toISOString() },
+      },
+      ScanIndexForward: false,
+      ConsistentRead: true,
+      Limit: 20_001,
+    });
+    expect(calls[1]?.input.ExclusiveStartKey).toEqual({ pk: { S: 'x' }, sk: { S: 'y' } });
+  });
+
+  it('spells each kind of bound, and asks nothing for a range that cannot match', async () => {
+    const { store, calls } = storeOn(() => ({ body: { Items: [] } }));
+    const range = { subjects: ['arn:x'], contextClass: 'api-call' as const };
+    await store.contextBetween({ ...range, fromMs: minutes(0) });
+    await store.contextBetween({ ...range, fromMs: Number.NEGATIVE_INFINITY, toMs: minutes(1) });
+    await store.contextBetween({ ...range, fromMs: Number.NEGATIVE_INFINITY });
+    expect(
+      calls.map((call) => [call.input.KeyConditionExpression, call.input.ExpressionAttributeValues]),
+    ).toEqual([
+      [
+        'pk = :pk AND sk >= :from',
+        { ':pk': { S: 'CTXA#arn:x' }, ':from': { S: new Date(minutes(0)).toISOString() } },
+      ],
+      [
+        'pk = :pk AND sk < :below',
+        { ':pk': { S: 'CTXA#arn:x' }, ':below': { S: new Date(minutes(1) + 1).toISOString() } },
+      ],
+      ['pk = :pk', { ':pk': { S: 'CTXA#arn:x' } }],
     ]);
+    expect(await store.contextBetween({ ...range, fromMs: minutes(2), toMs: minutes(1) })).toEqual({
+      signals: [],
+      complete: true,
+    });
+    expect(
+      await store.contextEdge({ ...range, fromMs: minutes(2), toMs: minutes(1) }, 'first'),
+    ).toBeUndefined();
+    expect(calls).toHaveLength(3);
+  });
+
+  it('finds an edge with one single-item query per subject, then the earliest or latest of them', async () => {
+    const early = execution('early', minutes(1), 'FAILED');
+    const late = execution('late', minutes(9), 'FAILED');
+    const { store, calls } = storeOn((call) => {
+      const values = call.input.ExpressionAttributeValues;
+      const pk = typeof values === 'object' && values !== null ? JSON.stringify(values) : '';
+      const forward = call.input.ScanIndexForward === true;
+      if (pk.includes('CTX#a')) return { body: { Items: [contextItem(forward ? early : late, 'CTX#a')] } };
+      if (pk.includes('CTX#b')) return { body: { Items: [contextItem(forward ? late : early, 'CTX#b')] } };
+      return { body: { Items: [] } };
+    });
+    const range = { subjects: ['a', 'b', 'c'], contextClass: 'decisive' as const, fromMs: minutes(0) };
+    expect(await store.contextEdge(range, 'first')).toEqual(early);
+    expect(await store.contextEdge(range, 'last')).toEqual(late);
+    expect(
+      calls.map((call) => [call.input.Limit, call.input.ScanIndexForward, call.input.ConsistentRead]),
+    ).toEqual([
+      [1, true, true],
+      [1, true, true],
+      [1, true, true],
+      [1, false, true],
+      [1, false, true],
+      [1, false, true],
+    ]);
+  });
+
+  it('refuses a stored context item it cannot read, naming its key and not its content', async () => {
+    const { store } = storeOn(() => ({
+      body: {
+        Items: [
+          marshall({
+            pk: 'CTX#a',
+            sk: '2026-03-02T10:00:00.000Z#x',
+            type: 'SIGNAL',
+            signal: '{"secret":"hunter2"',
+          }),
+        ],
+      },
+    }));
+    const failure = store.contextBetween({ subjects: ['a'], contextClass: 'decisive', fromMs: 0 });
+    await expect(failure).rejects.toBeInstanceOf(DeterministicStoreError);
+    await expect(failure).rejects.toThrow(
+      'Malformed signal item (pk=CTX#a, sk=2026-03-02T10:00:00.000Z#x): signal is not JSON',
+    );
+    await expect(failure).rejects.not.toThrow(/hunter2/);
   });
 });

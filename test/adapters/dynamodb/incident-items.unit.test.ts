@@ -6,7 +6,9 @@ import {
 } from '../../../src/adapters/dynamodb/incident-items.ts';
 import { parseIncidentHeader } from '../../../src/adapters/dynamodb/item-schemas.ts';
 import { fitTimelineKeys, serializedSize, shrinkHeader } from '../../../src/adapters/dynamodb/item-size.ts';
+import { incidentDigest } from '../../../src/core/incident/digest.ts';
 import type { Incident, IncidentExecution } from '../../../src/core/incident/types.ts';
+import { DeterministicStoreError } from '../../../src/errors.ts';
 import { executionArn, minutes } from '../../builders/signals.ts';
 import { incident, timelineEntry } from './builders.ts';
 
@@ -63,6 +65,24 @@ describe('the incident codec', () => {
     const read = readIncidentPartition(partitionOf(source).reverse());
     expect(read?.missingTimelineEntries).toBe(0);
     expect(read === undefined ? undefined : engineIncident(read.header, read.timeline)).toEqual(source);
+  });
+
+  it('keeps what the list caps left out on the header, and reads an older header without it as none', () => {
+    const omitted = { executions: 12, alarms: 1, apiCalls: 3, hints: 2 };
+    const source = incident('inc-a', { omitted });
+    const items = incidentItems(source, META);
+    expect(items.header.omitted).toEqual(omitted);
+    expect(parseIncidentHeader(items.header).omitted).toEqual(omitted);
+    const read = readIncidentPartition(partitionOf(source));
+    expect(read === undefined ? undefined : engineIncident(read.header, read.timeline)).toEqual(source);
+
+    const { omitted: _absent, ...olderHeader } = items.header;
+    const older = readIncidentPartition([olderHeader, items.timelineIndex, ...items.timeline.values()]);
+    expect(older?.header.omitted).toEqual({ executions: 0, alarms: 0, apiCalls: 0, hints: 0 });
+    expect(older === undefined ? undefined : engineIncident(older.header, older.timeline)).toEqual({
+      ...source,
+      omitted: { executions: 0, alarms: 0, apiCalls: 0, hints: 0 },
+    });
   });
 
   it('follows the index, not every entry item: stale entries are ignored, order is the index order', () => {
@@ -133,6 +153,62 @@ describe('keeping items far below 400 KB', () => {
     expect(again).toEqual(once);
   });
 
+  it('keeps the digest of the incident as given, and refuses one that cannot be shrunk enough', () => {
+    const many = incident('inc-many', {
+      executions: Array.from({ length: 200 }, (_, i) => run(i, 'x'.repeat(2000))),
+    });
+    const limits = { maxHeaderBytes: 20_000, maxTimelineIndexBytes: 10_000 };
+    const items = incidentItems(many, META, limits);
+    const read = readIncidentPartition([items.header, items.timelineIndex, ...items.timeline.values()]);
+    const loaded = read === undefined ? undefined : engineIncident(read.header, read.timeline);
+    expect(read?.header.shrunk).toBe(true);
+    expect(loaded).not.toEqual(many);
+    expect(read?.derivedDigest).toBe(incidentDigest(many));
+    expect(loaded === undefined ? undefined : incidentDigest(loaded)).not.toBe(incidentDigest(many));
+
+    const hopeless = () =>
+      incidentItems(incident('inc-x', { title: 'x' }), META, { ...limits, maxHeaderBytes: 100 });
+    expect(hopeless).toThrow(DeterministicStoreError);
+    expect(hopeless).toThrow('incident inc-x cannot be shrunk below 100 bytes');
+  });
+
+  it('counts the list entries shrinking drops in `omitted`, on top of what the caps left out', () => {
+    const many = incident('inc-many', {
+      executions: Array.from({ length: 200 }, (_, i) => run(i, 'short')),
+      omitted: { executions: 7, alarms: 0, apiCalls: 0, hints: 1 },
+    });
+    const items = incidentItems(many, META, { maxHeaderBytes: 20_000, maxTimelineIndexBytes: 10_000 });
+    const header = parseIncidentHeader(items.header);
+    expect(header.shrunk).toBe(true);
+    expect(header.executions.length).toBeLessThan(200);
+    expect(header.omitted).toEqual({
+      executions: 7 + (200 - header.executions.length),
+      alarms: 0,
+      apiCalls: 0,
+      hints: 1,
+    });
+    // Measured with its counts in it.
+    expect(serializedSize(items.header)).toBeLessThanOrEqual(20_000);
+    // The digest stays that of the incident as the engine derived it.
+    expect(items.derivedDigest).toBe(incidentDigest(many));
+
+    const { timeline: _t, ...fields } = incident('inc-hints', {
+      hints: Array.from({ length: 64 }, (_, i) => ({
+        kind: 'common-error' as const,
+        message: `hint ${i} ${'m'.repeat(400)}`,
+        evidence: [`e-${i}`],
+      })),
+    });
+    const shrunk = shrinkHeader(fields, serializedSize, 12_000);
+    expect(shrunk.header.hints.length).toBeLessThan(64);
+    expect(shrunk.header.omitted).toEqual({
+      executions: 0,
+      alarms: 0,
+      apiCalls: 0,
+      hints: 64 - shrunk.header.hints.length,
+    });
+  });
+
   it('leaves a header that fits untouched', () => {
     const { timeline: _t, ...fields } = incident('inc-small');
     const result = shrinkHeader(fields, serializedSize, 300 * 1024);
@@ -155,6 +231,8 @@ describe('keeping items far below 400 KB', () => {
     expect(parseIncidentHeader(items.header)).toMatchObject({
       shrunk: true,
       timelineOmitted: 50 - items.timelineKeys.length,
+      // The lists of the header were not cut.
+      omitted: { executions: 0, alarms: 0, apiCalls: 0, hints: 0 },
     });
   });
 });

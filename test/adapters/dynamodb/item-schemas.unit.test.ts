@@ -4,12 +4,16 @@ import { incidentItems } from '../../../src/adapters/dynamodb/incident-items.ts'
 import {
   MalformedItemError,
   parseIncidentHeader,
+  parseIncidentHeaderItem,
   parseLinkItem,
   parseQuarantineItem,
+  parseScopeStateItem,
   parseSignalItem,
 } from '../../../src/adapters/dynamodb/item-schemas.ts';
 import { contextItems, linkItems, quarantineItem } from '../../../src/adapters/dynamodb/store-items.ts';
+import { incidentDigest } from '../../../src/core/incident/digest.ts';
 import type { Signal } from '../../../src/core/signals/types.ts';
+import { DeterministicStoreError } from '../../../src/errors.ts';
 import { checkoutOutage, healthComposite } from '../../builders/scenario.ts';
 import { alarmConfig, execution, executionArn, minutes, stateMachineArn } from '../../builders/signals.ts';
 import { incident } from './builders.ts';
@@ -38,6 +42,10 @@ describe('signal items', () => {
     const late = execution('late', NOW + 5000, 'FAILED');
     const items = contextItems(late, NOW, 60_000);
     expect(items.map((item) => item.pk)).toEqual(late.subjects.map((subject) => `CTX#${subject}`));
+    const success = execution('ok', NOW, 'SUCCEEDED');
+    expect(contextItems(success, NOW, 60_000).map((item) => item.pk)).toEqual(
+      success.subjects.map((subject) => `CTXS#${subject}`),
+    );
     expect(items[0]).toMatchObject({
       type: 'SIGNAL',
       kind: 'execution',
@@ -70,6 +78,7 @@ describe('signal items', () => {
       signal: JSON.stringify(execution('e', minutes(0), 'FAILED')).replace('"FAILED"', '"BOGUS"'),
     };
     expect(() => parseSignalItem(unknownKind)).toThrow(/Malformed signal item .*kind/s);
+    expect(() => parseSignalItem(unknownKind)).toThrow(DeterministicStoreError);
     expect(() => parseSignalItem(missingArn)).toThrow(/executionArn/);
     expect(() => parseSignalItem(badStatus)).toThrow(/status/);
   });
@@ -123,6 +132,104 @@ describe('incident header items', () => {
     expect(parsed).toMatchObject({ id: 'inc-a', scopeVersion: 3, shrunk: false, status: 'OPEN' });
     expect(() => parseIncidentHeader({ ...header, severity: 'SEV0' })).toThrow(
       /Malformed incident header item \(pk=INC#inc-a, sk=HEAD\).*severity/s,
+    );
+  });
+
+  it('keep the engine digest beside the header, not in it, and accept headers without one', () => {
+    const source = incident('inc-a');
+    const { header, derivedDigest } = incidentItems(source, {
+      scopeVersion: 1,
+      updatedAt: '2026-03-02T12:00:00.000Z',
+    });
+    expect(header.derivedDigest).toBe(incidentDigest(source));
+    expect(derivedDigest).toBe(incidentDigest(source));
+    const parsed = parseIncidentHeaderItem(header);
+    expect(parsed.derivedDigest).toBe(incidentDigest(source));
+    expect(parsed.header).not.toHaveProperty('derivedDigest');
+    const { derivedDigest: _older, ...olderHeader } = header;
+    expect(parseIncidentHeaderItem(olderHeader)).toEqual({ header: parsed.header, derivedDigest: undefined });
+    expect(() => parseIncidentHeaderItem({ ...header, derivedDigest: 7 })).toThrow(/derivedDigest/);
+  });
+
+  it('keep what the caps left out, read as none on headers written before it was kept', () => {
+    const omitted = { executions: 5, alarms: 0, apiCalls: 2, hints: 0 };
+    const { header } = incidentItems(incident('inc-a', { omitted }), {
+      scopeVersion: 1,
+      updatedAt: '2026-03-02T12:00:00.000Z',
+    });
+    expect(parseIncidentHeader(header).omitted).toEqual(omitted);
+    const { omitted: _older, ...olderHeader } = header;
+    expect(parseIncidentHeader(olderHeader)).toEqual({
+      ...parseIncidentHeader(header),
+      omitted: { executions: 0, alarms: 0, apiCalls: 0, hints: 0 },
+    });
+    expect(() => parseIncidentHeader({ ...header, omitted: { ...omitted, hints: -1 } })).toThrow(
+      /at omitted\.hints/,
+    );
+    expect(() => parseIncidentHeader({ ...header, omitted: { executions: 5 } })).toThrow(
+      /at omitted\.alarms/,
+    );
+  });
+
+  it('fail as deterministic store errors that name the key and the fields, never the values', () => {
+    const { header } = incidentItems(incident('inc-a'), {
+      scopeVersion: 1,
+      updatedAt: '2026-03-02T12:00:00.000Z',
+    });
+    const corrupted = { ...header, title: 42, severity: 'customer-secret-value', counts: { FAILED: 'many' } };
+    let caught: unknown;
+    try {
+      parseIncidentHeader(corrupted);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(MalformedItemError);
+    expect(caught).toBeInstanceOf(DeterministicStoreError);
+    const message = caught instanceof Error ? caught.message : '';
+    expect(message).toMatch(/^Malformed incident header item \(pk=INC#inc-a, sk=HEAD\): /);
+    expect(message).toContain('at title');
+    expect(message).toContain('at severity');
+    expect(message).toContain('at counts.FAILED');
+    expect(message).not.toContain('customer-secret-value');
+    expect(message).not.toContain('many');
+    expect(message).not.toContain('42');
+  });
+});
+
+describe('scope state items', () => {
+  const state = (recent: readonly Record<string, unknown>[]) => ({
+    pk: `SCOPE#${stateMachineArn()}`,
+    sk: 'STATE',
+    type: 'SCOPE',
+    stateMachineArn: stateMachineArn(),
+    version: 3,
+    recent,
+    openIncidentId: 'inc-b',
+    updatedAt: '2026-03-02T12:00:00.000Z',
+  });
+
+  it('parse recent entries with their digest, and entries written before digests were kept without', () => {
+    const parsed = parseScopeStateItem(
+      state([
+        { id: 'inc-b', openedAt: '2026-03-02T11:00:00.000Z', status: 'OPEN', digest: 'digest-of-b' },
+        { id: 'inc-a', openedAt: '2026-03-02T09:00:00.000Z', status: 'RESOLVED' },
+      ]),
+    );
+    expect(parsed.version).toBe(3);
+    expect(parsed.openIncidentId).toBe('inc-b');
+    expect(parsed.recent).toEqual([
+      { id: 'inc-b', openedAt: '2026-03-02T11:00:00.000Z', status: 'OPEN', digest: 'digest-of-b' },
+      { id: 'inc-a', openedAt: '2026-03-02T09:00:00.000Z', status: 'RESOLVED' },
+    ]);
+    expect(parsed.recent[1]).not.toHaveProperty('digest');
+  });
+
+  it('refuse an entry whose digest is not a text, or that is superseded', () => {
+    const entry = { id: 'inc-a', openedAt: '2026-03-02T09:00:00.000Z', status: 'OPEN' };
+    expect(() => parseScopeStateItem(state([{ ...entry, digest: 7 }]))).toThrow(/at recent\.\[0\]\.digest/);
+    expect(() => parseScopeStateItem(state([{ ...entry, digest: '' }]))).toThrow(MalformedItemError);
+    expect(() => parseScopeStateItem(state([{ ...entry, status: 'SUPERSEDED' }]))).toThrow(
+      /Malformed scope state item .*recent\.\[0\]\.status/s,
     );
   });
 });

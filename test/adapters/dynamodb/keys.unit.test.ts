@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   contextKey,
+  contextPk,
+  contextSkCondition,
   dayOf,
   incidentHeaderKey,
   linkItemKey,
@@ -15,7 +17,14 @@ import {
   timelineIndexKey,
   ttlSeconds,
 } from '../../../src/adapters/dynamodb/keys.ts';
-import { execution, stateMachineArn } from '../../builders/signals.ts';
+import {
+  alarmState,
+  apiCall,
+  execution,
+  metricAlarmConfiguration,
+  stateMachineArn,
+  userActor,
+} from '../../builders/signals.ts';
 
 describe('the single-table keys', () => {
   it('puts an incident header, its timeline index and its entries in one partition', () => {
@@ -56,6 +65,48 @@ describe('the single-table keys', () => {
       eventTime: '2026-03-02T10:00:00Z',
     };
     expect(contextKey('arn:x', signal)).toEqual({ pk: 'CTX#arn:x', sk: '2026-03-02T10:00:00.000Z#e1' });
+  });
+
+  it('files context by class: decisive keeps the partition every class shared before', () => {
+    const at = Date.parse('2026-03-02T10:00:00.000Z');
+    const sk = (id: string) => `2026-03-02T10:00:00.000Z#${id}`;
+    const alarm = alarmState('al', at, 'errors', 'ALARM', 'OK', metricAlarmConfiguration('AWS/Lambda', {}));
+    expect(contextKey('s', execution('f', at, 'FAILED'))).toEqual({ pk: 'CTX#s', sk: sk('f') });
+    expect(contextKey('s', execution('t', at, 'TIMED_OUT'))).toEqual({ pk: 'CTX#s', sk: sk('t') });
+    expect(contextKey('s', alarm)).toEqual({ pk: 'CTX#s', sk: sk('al') });
+    expect(contextKey('s', apiCall('c', at, 'StopExecution', userActor('bob')))).toEqual({
+      pk: 'CTXA#s',
+      sk: sk('c'),
+    });
+    expect(contextKey('s', execution('ok', at, 'SUCCEEDED'))).toEqual({ pk: 'CTXS#s', sk: sk('ok') });
+    expect(contextKey('s', execution('r', at, 'RUNNING'))).toEqual({ pk: 'CTXR#s', sk: sk('r') });
+    expect(contextPk('running', 'arn:x')).toBe('CTXR#arn:x');
+  });
+
+  it('turns a time range into the sort-key condition that selects exactly it', () => {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const t = Date.parse('2026-03-02T10:00:00.000Z');
+    expect(contextSkCondition(t, t + 500)).toEqual({ kind: 'between', from: iso(t), below: iso(t + 501) });
+    expect(contextSkCondition(t, t)).toEqual({ kind: 'between', from: iso(t), below: iso(t + 1) });
+    expect(contextSkCondition(t, undefined)).toEqual({ kind: 'from', from: iso(t) });
+    expect(contextSkCondition(t, Number.POSITIVE_INFINITY)).toEqual({ kind: 'from', from: iso(t) });
+    expect(contextSkCondition(Number.NEGATIVE_INFINITY, t)).toEqual({ kind: 'below', below: iso(t + 1) });
+    expect(contextSkCondition(Number.NEGATIVE_INFINITY, undefined)).toEqual({ kind: 'all' });
+    expect(contextSkCondition(t + 1, t)).toEqual({ kind: 'empty' });
+    expect(contextSkCondition(Number.POSITIVE_INFINITY, undefined)).toEqual({ kind: 'empty' });
+    // Fractional bounds select the whole milliseconds inside them.
+    expect(contextSkCondition(t + 0.5, t + 1.5)).toEqual({
+      kind: 'between',
+      from: iso(t + 1),
+      below: iso(t + 2),
+    });
+    expect(contextSkCondition(t + 0.2, t + 0.8)).toEqual({ kind: 'empty' });
+    expect(() => contextSkCondition(Number.NaN, t)).toThrow(RangeError);
+    // No stored key equals the upper bound, so BETWEEN up to it keeps exactly the items at or before `toMs`.
+    const onUpper = `${iso(t + 500)}#zzz`;
+    const justPast = `${iso(t + 501)}#0`;
+    const below = iso(t + 501);
+    expect([onUpper < below, justPast > below]).toEqual([true, true]);
   });
 
   it('stores links both ways', () => {

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_STORE_OPTIONS } from '../../../src/adapters/dynamodb/dynamodb-store.ts';
 import { DEFAULT_ITEM_LIMITS } from '../../../src/adapters/dynamodb/incident-items.ts';
-import type { ScopeStateItem } from '../../../src/adapters/dynamodb/item-schemas.ts';
+import { parseScopeStateItem, type ScopeStateItem } from '../../../src/adapters/dynamodb/item-schemas.ts';
+import { serializedSize } from '../../../src/adapters/dynamodb/item-size.ts';
 import {
   type CommitPlanInput,
   DEFAULT_TRANSACTION_LIMITS,
   planCommit,
   recentAfter,
 } from '../../../src/adapters/dynamodb/scope-commit.ts';
+import { incidentDigest } from '../../../src/core/incident/digest.ts';
 import { minutes, stateMachineArn } from '../../builders/signals.ts';
 import { incident, timelineEntry } from './builders.ts';
 
@@ -64,7 +67,7 @@ describe('planCommit', () => {
             pk: `SCOPE#${SCOPE}`,
             sk: 'STATE',
             version: 1,
-            recent: [{ id: 'inc-a', openedAt: at(0), status: 'OPEN' }],
+            recent: [{ id: 'inc-a', openedAt: at(0), status: 'OPEN', digest: incidentDigest(opened) }],
             openIncidentId: 'inc-a',
           },
         },
@@ -72,6 +75,58 @@ describe('planCommit', () => {
       { Put: { Item: { sk: 'OPEN', type: 'OPEN_POINTER', incidentId: 'inc-a', openedAt: at(0) } } },
       { Put: { Item: { pk: 'INC#inc-a', sk: 'HEAD', scopeVersion: 1 } } },
       { Put: { Item: { pk: 'INC#inc-a', sk: 'TIMELINE' } } },
+    ]);
+  });
+
+  it('keeps the digest of every entry in STATE: new ones from the commit, carried ones as they were', () => {
+    const changed = incident('inc-c', { openedAt: at(20), status: 'RESOLVED', resolvedAt: at(40) });
+    const previous = previousState(
+      7,
+      [
+        { id: 'inc-c', openedAt: at(20), status: 'OPEN', digest: 'digest-before-the-change' },
+        { id: 'inc-b', openedAt: at(10), status: 'RESOLVED', digest: 'digest-of-b' },
+        // Written before digests were kept in STATE: carried over without one.
+        { id: 'inc-a', openedAt: at(0), status: 'RESOLVED' },
+      ],
+      'inc-c',
+    );
+    const plan = planCommit(
+      input({ expectedVersion: 7, previous, change: { incidents: [changed], superseded: [] } }),
+    );
+    const [statePut] = plan.transactions[0] ?? [];
+    expect(statePut?.Put?.ConditionExpression).toBe('#version = :expected');
+    expect(statePut?.Put?.ExpressionAttributeValues).toEqual({ ':expected': 7 });
+    expect(statePut?.Put?.Item?.recent).toEqual([
+      { id: 'inc-c', openedAt: at(20), status: 'RESOLVED', digest: incidentDigest(changed) },
+      { id: 'inc-b', openedAt: at(10), status: 'RESOLVED', digest: 'digest-of-b' },
+      { id: 'inc-a', openedAt: at(0), status: 'RESOLVED' },
+    ]);
+    // What is written parses back as what loadScope reads.
+    expect(parseScopeStateItem(statePut?.Put?.Item ?? {}).recent).toEqual(statePut?.Put?.Item?.recent);
+  });
+
+  it('gives the digest of the incident as derived, also when its header had to be shrunk', () => {
+    const big = incident('inc-big', {
+      executions: Array.from({ length: 150 }, (_, i) => ({
+        executionArn: `arn:aws:states:us-east-1:111122223333:execution:orders:run-${i}`,
+        name: `run-${i}`,
+        status: 'FAILED' as const,
+        redriveCount: 0,
+        cause: 'c'.repeat(1500),
+        signalId: `run-${i}`,
+      })),
+    });
+    const plan = planCommit(
+      input({
+        change: { incidents: [big], superseded: [] },
+        itemLimits: { maxHeaderBytes: 20_000, maxTimelineIndexBytes: 2_000 },
+      }),
+    );
+    const actions = plan.transactions[0] ?? [];
+    const header = actions.find((action) => action.Put?.Item?.sk === 'HEAD')?.Put?.Item;
+    expect(header).toMatchObject({ shrunk: true, derivedDigest: incidentDigest(big) });
+    expect(actions[0]?.Put?.Item?.recent).toEqual([
+      { id: 'inc-big', openedAt: big.openedAt, status: 'OPEN', digest: incidentDigest(big) },
     ]);
   });
 
@@ -212,6 +267,19 @@ describe('planCommit', () => {
       [6, 7],
       [7, 8],
     ]);
+    // Each part's STATE lists only the incidents whose headers have landed once it has: a commit
+    // cut short after a part never lets loadScope report an unwritten incident as stored.
+    const [a, b, c] = incidents.map((one) => ({
+      id: one.id,
+      openedAt: one.openedAt,
+      status: 'OPEN',
+      digest: incidentDigest(one),
+    }));
+    expect(plan.transactions.map((actions) => actions[0]?.Put?.Item?.recent)).toEqual([
+      [a],
+      [b, a],
+      [c, b, a],
+    ]);
     // Each incident's header and index travel together.
     expect(
       plan.transactions[1]?.slice(1).map((action) => [action.Put?.Item?.pk, action.Put?.Item?.sk]),
@@ -219,6 +287,82 @@ describe('planCommit', () => {
       ['INC#inc-b', 'HEAD'],
       ['INC#inc-b', 'TIMELINE'],
     ]);
+  });
+
+  it('in a split commit, keeps the previous entry of an incident until its part lands, and drops a superseded one then', () => {
+    const previous = previousState(
+      2,
+      [
+        { id: 'inc-c', openedAt: at(2), status: 'OPEN', digest: 'old-c' },
+        { id: 'inc-b', openedAt: at(1), status: 'RESOLVED', digest: 'old-b' },
+        { id: 'inc-a', openedAt: at(0), status: 'RESOLVED', digest: 'old-a' },
+      ],
+      'inc-c',
+    );
+    const a = incident('inc-a', { openedAt: at(0), status: 'RESOLVED', resolvedAt: at(1), signalCount: 9 });
+    const c = incident('inc-c', { openedAt: at(2), status: 'RESOLVED', resolvedAt: at(3) });
+    const plan = planCommit(
+      input({
+        expectedVersion: 2,
+        previous,
+        storedTimelineKeys: new Map([
+          ['inc-a', [`EVT#${at(0)}#incident-opened#-`, `EVT#${at(0)}#execution#run-1`]],
+          // inc-c gains an entry: its index is written too.
+          ['inc-c', [`EVT#${at(2)}#incident-opened#-`]],
+        ]),
+        change: { incidents: [a, c], superseded: [{ id: 'inc-b', mergedInto: 'inc-a' }] },
+        // STATE plus two actions a part: the pointer is deleted (nothing stays open) with inc-a's
+        // header, then inc-c's header and index, then the supersede.
+        transactionLimits: { maxActions: 3, maxBytes: 3_500_000 },
+      }),
+    );
+    const entry = (one: typeof a) => ({
+      id: one.id,
+      openedAt: one.openedAt,
+      status: one.status,
+      digest: incidentDigest(one),
+    });
+    expect(
+      plan.transactions.map((actions) =>
+        actions
+          .slice(1)
+          .map((action) => action.Delete?.Key?.sk ?? action.Put?.Item?.sk ?? action.Update?.Key?.pk),
+      ),
+    ).toEqual([['OPEN', 'HEAD'], ['HEAD', 'TIMELINE'], ['INC#inc-b']]);
+    expect(plan.transactions.map((actions) => actions[0]?.Put?.Item?.recent)).toEqual([
+      [previous.recent[0], previous.recent[1], entry(a)],
+      [entry(c), previous.recent[1], entry(a)],
+      [entry(c), entry(a)],
+    ]);
+    // The OPEN pointer is gone from the first part on, and every part's STATE says so.
+    expect(plan.transactions.every((actions) => !('openIncidentId' in (actions[0]?.Put?.Item ?? {})))).toBe(
+      true,
+    );
+  });
+
+  it('keeps the STATE item far below the 400 KB item limit at the default bound', () => {
+    const bound = DEFAULT_STORE_OPTIONS.maxRecentIncidents;
+    expect(bound).toBe(50);
+    // A state machine ARN with the longest name Step Functions allows (80 characters), and ids,
+    // times and digests as the engine makes them: RESOLVED is the longer status.
+    const longArn = `arn:aws-us-gov:states:us-gov-west-1:111122223333:stateMachine:${'n'.repeat(80)}`;
+    const incidents = Array.from({ length: bound + 10 }, (_, n) =>
+      incident(`inc-${n.toString(16).padStart(20, '0')}`, {
+        stateMachineArn: longArn,
+        openedAt: new Date(minutes(61 * n)).toISOString(),
+        status: 'RESOLVED',
+        resolvedAt: new Date(minutes(61 * n + 30)).toISOString(),
+      }),
+    );
+    const plan = planCommit(
+      input({ stateMachineArn: longArn, change: { incidents, superseded: [] }, maxRecentIncidents: bound }),
+    );
+    const states = plan.transactions.map((actions) => actions[0]?.Put?.Item ?? {});
+    const last = states.at(-1) ?? {};
+    expect(parseScopeStateItem(last).recent).toHaveLength(bound);
+    for (const state of states) expect(serializedSize(state)).toBeLessThan(10 * 1024);
+    // Under 200 bytes an entry, so even a bound ten times as large would fit with room to spare.
+    expect(serializedSize(last) / bound).toBeLessThan(200);
   });
 
   it('keeps an oversized group within the action limit by leaving some stale entries behind', () => {
@@ -247,22 +391,26 @@ describe('planCommit', () => {
 describe('recentAfter', () => {
   it('keeps the newest incidents first, replaces changed ones, drops superseded ones, within the bound', () => {
     const before = [
-      { id: 'inc-c', openedAt: at(10), status: 'RESOLVED' as const },
-      { id: 'inc-b', openedAt: at(5), status: 'OPEN' as const },
+      { id: 'inc-c', openedAt: at(10), status: 'RESOLVED' as const, digest: 'digest-c' },
+      { id: 'inc-b', openedAt: at(5), status: 'OPEN' as const, digest: 'digest-b' },
       { id: 'inc-a', openedAt: at(0), status: 'RESOLVED' as const },
     ];
-    const change = {
-      incidents: [
-        incident('inc-d', { openedAt: at(20) }),
-        incident('inc-a', { openedAt: at(0), status: 'OPEN' }),
-      ],
-      superseded: [{ id: 'inc-b', mergedInto: 'inc-a' }],
-    };
+    const d = incident('inc-d', { openedAt: at(20) });
+    const a = incident('inc-a', { openedAt: at(0), status: 'OPEN' });
+    const change = { incidents: [d, a], superseded: [{ id: 'inc-b', mergedInto: 'inc-a' }] };
     expect(recentAfter(before, change, 3)).toEqual([
-      { id: 'inc-d', openedAt: at(20), status: 'OPEN' },
-      { id: 'inc-c', openedAt: at(10), status: 'RESOLVED' },
-      { id: 'inc-a', openedAt: at(0), status: 'OPEN' },
+      { id: 'inc-d', openedAt: at(20), status: 'OPEN', digest: incidentDigest(d) },
+      { id: 'inc-c', openedAt: at(10), status: 'RESOLVED', digest: 'digest-c' },
+      { id: 'inc-a', openedAt: at(0), status: 'OPEN', digest: incidentDigest(a) },
     ]);
     expect(recentAfter(before, change, 2).map((entry) => entry.id)).toEqual(['inc-d', 'inc-c']);
+  });
+
+  it('takes the digests it is given for the changed incidents', () => {
+    const d = incident('inc-d', { openedAt: at(20) });
+    const change = { incidents: [d], superseded: [] };
+    expect(recentAfter([], change, 3, new Map([['inc-d', 'digest-as-derived']]))).toEqual([
+      { id: 'inc-d', openedAt: at(20), status: 'OPEN', digest: 'digest-as-derived' },
+    ]);
   });
 });
