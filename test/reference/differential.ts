@@ -1,0 +1,145 @@
+import type { KinesisStreamRecord } from 'aws-lambda';
+import { pino } from 'pino';
+import { expect } from 'vitest';
+import { type CorrelationConfig, DEFAULT_CONFIG } from '../../src/core/config.ts';
+import type { Incident } from '../../src/core/incident/types.ts';
+import type { IncidentStore } from '../../src/core/pipeline/ports.ts';
+import { normalizeEvent } from '../../src/core/signals/normalize.ts';
+import type { Signal } from '../../src/core/signals/types.ts';
+import { Topology } from '../../src/core/topology/graph.ts';
+import { linksFromSignal } from '../../src/core/topology/links.ts';
+import { createKinesisConsumer } from '../../src/runtime/kinesis-consumer.ts';
+import type { JsonObject } from '../../src/workloads/events.ts';
+import { kinesisRecords, recordSpecOf } from '../../src/workloads/kinesis-framing.ts';
+import { Random } from '../../src/workloads/random.ts';
+import { driveLikeLambda } from '../reliability/lambda-driver.ts';
+import { byOpening, referenceIncidents } from './reference-model.ts';
+
+/**
+ * The differential harness: a workload's events go through the real consumer (Kinesis framing, the
+ * real parser, the pipeline, a real store) delivered the ways a stream really delivers them — cut
+ * into random batches, reordered, redelivered, late, raced by several consumers — and what the
+ * store ends up holding must equal the reference model's incidents for the same events.
+ */
+
+export interface Delivery {
+  readonly seed: number;
+  /** Records per Lambda batch (1 to 10,000 in AWS; 500 is a common production setting). */
+  readonly batchSize: number;
+  /** `window`: reordered within a few batches, as a lagging shard or a retry does; `full`: any order. */
+  readonly reorder: 'none' | 'window' | 'full';
+  /** Share of records delivered a second time, somewhere later. */
+  readonly duplicateRate: number;
+  /** Share of records held back and delivered after everything else (late, e.g. a stuck shard). */
+  readonly lateRate: number;
+  /** Consumers racing on the same store, each taking every n-th batch (several shards, or retries). */
+  readonly consumers: number;
+  readonly scopeConcurrency: number;
+}
+
+/** The signals a workload's events normalize to (what the reference model is given). */
+export function signalsOfEvents(events: readonly JsonObject[]): Signal[] {
+  const signals: Signal[] = [];
+  for (const event of events) {
+    const result = normalizeEvent(event, []);
+    if (result.result === 'signal') signals.push(result.signal);
+  }
+  return signals;
+}
+
+/** The record stream a delivery plan makes of the events: reordered, duplicated, late. */
+export function deliveredRecords(events: readonly JsonObject[], delivery: Delivery): KinesisStreamRecord[] {
+  const random = new Random(delivery.seed);
+  let order = events.map((event) => recordSpecOf(event));
+  const late = order.filter(() => random.chance(delivery.lateRate));
+  const lateSet = new Set(late);
+  order = order.filter((spec) => !lateSet.has(spec));
+  if (delivery.reorder === 'full') order = random.shuffle(order);
+  if (delivery.reorder === 'window') {
+    const window = Math.max(2, delivery.batchSize * 3);
+    const reordered: typeof order = [];
+    for (let start = 0; start < order.length; start += window)
+      reordered.push(...random.shuffle(order.slice(start, start + window)));
+    order = reordered;
+  }
+  order.push(...random.shuffle(late));
+  const withCopies = [...order];
+  for (const [index, spec] of order.entries()) {
+    if (random.chance(delivery.duplicateRate))
+      withCopies.splice(random.int(index + 1, withCopies.length), 0, spec);
+  }
+  return kinesisRecords(withCopies);
+}
+
+/**
+ * Delivers the records to `consumers` racing consumers of one store, each driven the way Lambda's
+ * event source mapping drives it (batch item failures are retried from the lowest failed record),
+ * and checks nothing was given up on. A busy emulator may time out or throttle now and then: that
+ * is a transient failure, retried, and the end state must still be the reference's.
+ */
+export async function deliver(
+  store: IncidentStore,
+  records: readonly KinesisStreamRecord[],
+  delivery: Delivery,
+  config: CorrelationConfig = DEFAULT_CONFIG,
+  clock: () => number = () => Date.parse('2026-03-03T00:00:00.000Z'),
+): Promise<number> {
+  const consumer = createKinesisConsumer({
+    store,
+    config,
+    logger: pino({ level: 'silent' }),
+    clock,
+    scopeConcurrency: delivery.scopeConcurrency,
+    // Racing consumers conflict; give them the budget a real deployment has and then some.
+    maxCommitAttempts: 50,
+  });
+  const batches: KinesisStreamRecord[][] = [];
+  for (let start = 0; start < records.length; start += delivery.batchSize)
+    batches.push(records.slice(start, start + delivery.batchSize));
+  const lanes = Array.from({ length: delivery.consumers }, (_, lane) =>
+    batches.filter((_, index) => index % delivery.consumers === lane),
+  );
+  await Promise.all(
+    lanes.map(async (lane) => {
+      for (const batch of lane) {
+        const report = await driveLikeLambda(consumer, batch, { maximumRetryAttempts: 50 });
+        expect(report.discarded).toEqual([]);
+      }
+    }),
+  );
+  return batches.length;
+}
+
+/** The most state machines one batch of the plan touches, by the reference topology. */
+export function widestBatchScopes(
+  records: readonly KinesisStreamRecord[],
+  signals: readonly Signal[],
+  batchSize: number,
+): number {
+  const topology = new Topology(signals.flatMap((signal) => linksFromSignal(signal, DEFAULT_CONFIG)));
+  let widest = 0;
+  for (let start = 0; start < records.length; start += batchSize) {
+    const scopes = new Set<string>();
+    for (const record of records.slice(start, start + batchSize)) {
+      const event: unknown = JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8'));
+      const result = normalizeEvent(event, []);
+      if (result.result !== 'signal') continue;
+      for (const scope of topology.scopesOf(result.signal.subjects)) scopes.add(scope.stateMachineArn);
+    }
+    widest = Math.max(widest, scopes.size);
+  }
+  return widest;
+}
+
+/**
+ * Field by field: the same incidents, each equal to the reference's in every field. On a mismatch
+ * the first differing incident is compared alone, so the failure names the field.
+ */
+export function expectSameIncidents(actual: readonly Incident[], expected: readonly Incident[]): void {
+  const sortedActual = [...actual].sort(byOpening);
+  const byId = new Map(sortedActual.map((incident) => [incident.id, incident]));
+  for (const incident of expected) expect(byId.get(incident.id), `incident ${incident.id}`).toEqual(incident);
+  expect(sortedActual.map((incident) => incident.id)).toEqual(expected.map((incident) => incident.id));
+}
+
+export { referenceIncidents };
