@@ -1,5 +1,5 @@
-import type { CorrelationConfig } from '../config.ts';
 import { parseAlarmArn } from '../arn.ts';
+import type { CorrelationConfig } from '../config.ts';
 import type { ContextClass } from '../context/context-class.ts';
 import { episodesOf, resolutionAnchorsOf } from '../incident/episodes.ts';
 import { collectScopeSignals } from '../incident/scope-signals.ts';
