@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbIncidentStore } from '../../src/adapters/dynamodb/dynamodb-store.ts';
 import { contextClassOf } from '../../src/core/context/context-class.ts';
 import { generateBusy } from '../../src/workloads/busy.ts';
-import { generateFleet } from '../../src/workloads/fleet.ts';
 import { generateEvents } from '../../src/workloads/mix.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../helpers/dynamodb.ts';
 import {
@@ -14,7 +13,6 @@ import {
   expectSameIncidents,
   referenceIncidents,
   signalsOfEvents,
-  widestBatchScopes,
 } from './differential.ts';
 import { incidentsInTable } from './dynamodb-incidents.ts';
 
@@ -113,35 +111,6 @@ describe('production shapes on DynamoDB Local equal the reference model', () => 
 
     expectSameIncidents(
       await incidentsInTable(dynamo.documentClient, tableName, busy.stateMachineArns),
-      expected,
-    );
-  }, 600_000);
-
-  it('a fleet: 40 state machines, 30 failing at once, 500-record batches touching dozens of scopes', async () => {
-    const fleet = generateFleet({ seed: 12, stateMachines: 40, durationMs: 20 * 60_000, failing: 30 });
-    const events = fleet.events.map((generated) => generated.event);
-    const signals = signalsOfEvents(events);
-    const expected = referenceIncidents(signals);
-    expect(expected).toHaveLength(30);
-    // One consumer here: racing consumers on every scope of every batch are covered on the memory
-    // store and by test/reliability/dynamodb-paths.int.test.ts; here each race costs seconds.
-    const delivery: Delivery = {
-      seed: 6,
-      batchSize: 500,
-      reorder: 'window',
-      duplicateRate: 0.05,
-      lateRate: 0.02,
-      consumers: 1,
-      scopeConcurrency: 8,
-    };
-    const records = deliveredRecords(events, delivery);
-    expect(widestBatchScopes(records, signals, delivery.batchSize)).toBeGreaterThanOrEqual(24);
-    const tableName = await dynamo.createTable();
-
-    await deliver(storeOn(tableName), records, delivery);
-
-    expectSameIncidents(
-      await incidentsInTable(dynamo.documentClient, tableName, fleet.stateMachineArns),
       expected,
     );
   }, 600_000);
