@@ -1,5 +1,10 @@
 /** The embedded local runtime: emulators, resources from infra/, local EventBridge and event source mappings. */
 
+export {
+  type DynamoDbStreamHandler,
+  type DynamoDbStreamSourceOptions,
+  startDynamoDbStreamSource,
+} from '../adapters/table-stream/stream-source.ts';
 export { connectToLocalStack, createLocalStackClients, type LocalStackConnection } from './connect.ts';
 export { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_STAGE } from './constants.ts';
 export { type DiscoveredLocalStack, discoverLocalStack } from './discover.ts';
@@ -8,11 +13,6 @@ export {
   type DynamoDbLocalProcess,
   startDynamoDbLocal,
 } from './dynamodb-local.ts';
-export {
-  type DynamoDbStreamHandler,
-  type DynamoDbStreamSourceOptions,
-  startDynamoDbStreamSource,
-} from './dynamodb-stream-source.ts';
 export { EmulatorStartError, JavaNotFoundError, LocalStackError } from './errors.ts';
 export { createLocalEventBus, type LocalEventBus, type PutEventsResult } from './event-bus.ts';
 export { type CompiledEventPattern, compileEventPattern, matchesEventPattern } from './event-pattern.ts';

@@ -2,6 +2,11 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { type AwsClients, createAwsClients } from '../adapters/aws-clients.ts';
+import {
+  type DynamoDbStreamHandler,
+  type DynamoDbStreamSourceOptions,
+  startDynamoDbStreamSource,
+} from '../adapters/table-stream/stream-source.ts';
 import { isProcessAlive, processCommandLine, stopForeignProcess } from './child-process.ts';
 import {
   DYNAMODB_DATA_DIR,
@@ -14,11 +19,6 @@ import {
 } from './constants.ts';
 import { localStackAnswers } from './discover.ts';
 import { DYNAMODB_LOCAL_JAR, type DynamoDbLocalProcess, startDynamoDbLocal } from './dynamodb-local.ts';
-import {
-  type DynamoDbStreamHandler,
-  type DynamoDbStreamSourceOptions,
-  startDynamoDbStreamSource,
-} from './dynamodb-stream-source.ts';
 import { LocalStackError } from './errors.ts';
 import { createLocalEventBus, type LocalEventBus } from './event-bus.ts';
 import type { EventSource } from './event-source/types.ts';

@@ -2,7 +2,7 @@ import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { Logger } from 'pino';
 import { type IncidentChange, incidentChangeOf } from '../adapters/dynamodb/incident-change.ts';
-import { startDynamoDbStreamSource } from '../local/dynamodb-stream-source.ts';
+import { startDynamoDbStreamSource } from '../adapters/table-stream/stream-source.ts';
 
 /** Incident changes as they happen, to whoever listens (the page's server-sent events). */
 export interface ChangeFeed {

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { ChangePublisher } from '../../adapters/publishers/change-publisher.ts';
 import { ConsoleChangePublisher } from '../../adapters/publishers/console-publisher.ts';
+import { startDynamoDbStreamSource } from '../../adapters/table-stream/stream-source.ts';
 import { UsageError } from '../../errors.ts';
-import { startDynamoDbStreamSource } from '../../local/dynamodb-stream-source.ts';
 import { createIncidentStreamHandler } from '../../runtime/incident-stream.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { type CliIo, type CommandContext, EXIT_OK } from '../io.ts';

@@ -9,12 +9,11 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { Logger } from 'pino';
-import { LOCAL_ACCOUNT_ID } from './constants.ts';
-import { toLambdaDynamoDbRecord } from './dynamodb-stream-record.ts';
-import { compileEventPattern } from './event-pattern.ts';
-import { mappingStorage } from './event-source/mapping-storage.ts';
-import type { OnFailureDestination } from './event-source/on-failure.ts';
-import { StreamEventSource } from './event-source/stream-event-source.ts';
+import { LOCAL_ACCOUNT_ID } from '../../local/constants.ts';
+import { compileEventPattern } from '../../local/event-pattern.ts';
+import { mappingStorage } from '../../local/event-source/mapping-storage.ts';
+import type { OnFailureDestination } from '../../local/event-source/on-failure.ts';
+import { StreamEventSource } from '../../local/event-source/stream-event-source.ts';
 import type {
   BatchPolicy,
   EventSource,
@@ -22,13 +21,16 @@ import type {
   ShardInfo,
   ShardReader,
   StreamBatchHandler,
-} from './event-source/types.ts';
+} from '../../local/event-source/types.ts';
+import { toLambdaDynamoDbRecord } from './stream-record.ts';
 
 /**
- * The local stand-in for Lambda's DynamoDB Streams event source mapping: follows the table's
- * stream shard by shard (including shards that roll over) and calls the handler with the
- * `DynamoDBStreamEvent` Lambda would send. Filter criteria are the same patterns serverless.yml
- * gives Lambda (`filterPatterns`), optionally with a predicate on top.
+ * Follows a table's stream shard by shard (including shards that roll over) and calls the handler
+ * with the `DynamoDBStreamEvent` Lambda would send: a deployed table's stream for `incidents tail`
+ * and the incident page, the emulated one as the local stack's stand-in for Lambda's mapping.
+ * Filter criteria are the same patterns serverless.yml gives Lambda (`filterPatterns`), optionally
+ * with a predicate on top. Polling, batching and retries are the local event source mapping's
+ * (src/local/event-source), which the Kinesis mapping shares.
  */
 
 export type DynamoDbStreamHandler = StreamBatchHandler<DynamoDBRecord>;
