@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { storedIncidentStatusSchema } from '../core/incident/read-model.ts';
 
 /**
  * The contract between the incident page's server and its browser client, in one place: the
@@ -8,7 +9,7 @@ import * as z from 'zod/mini';
  */
 
 const severity = z.enum(['SEV1', 'SEV2', 'SEV3', 'SEV4']);
-const status = z.enum(['OPEN', 'RESOLVED', 'SUPERSEDED']);
+const status = storedIncidentStatusSchema;
 const alarmState = z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
 const count = z.int().check(z.nonnegative());
 

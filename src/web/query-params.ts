@@ -1,6 +1,10 @@
 import type { ListIncidentsFilter } from '../adapters/dynamodb/incident-queries.ts';
-import type { StoredIncidentStatus } from '../adapters/dynamodb/keys.ts';
 import { parseArn } from '../core/arn.ts';
+import {
+  STORED_INCIDENT_STATUSES,
+  type StoredIncidentStatus,
+  storedIncidentStatusSchema,
+} from '../core/incident/read-model.ts';
 import { DEFAULT_LIST_LIMIT, MAX_ARN_CHARS, MAX_LIST_LIMIT } from './constants.ts';
 import { badRequest } from './http-error.ts';
 
@@ -12,7 +16,6 @@ import { badRequest } from './http-error.ts';
 export type ListQuery = ListIncidentsFilter & { readonly limit: number };
 
 const KNOWN = new Set(['status', 'stateMachine', 'since', 'limit']);
-const STATUSES: readonly StoredIncidentStatus[] = ['OPEN', 'RESOLVED', 'SUPERSEDED'];
 const DURATION = /^(\d{1,4})([mhd])$/;
 const UNIT_MS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 const MAX_SINCE_CHARS = 40;
@@ -44,9 +47,9 @@ function optional<T>(params: URLSearchParams, key: string, parse: (text: string)
 }
 
 function parseStatus(text: string): StoredIncidentStatus {
-  const status = STATUSES.find((s) => s === text.toUpperCase());
-  if (status === undefined) throw badRequest(`status must be one of ${STATUSES.join(', ')}`);
-  return status;
+  const parsed = storedIncidentStatusSchema.safeParse(text.toUpperCase());
+  if (!parsed.success) throw badRequest(`status must be one of ${STORED_INCIDENT_STATUSES.join(', ')}`);
+  return parsed.data;
 }
 
 function parseStateMachineArn(text: string): string {

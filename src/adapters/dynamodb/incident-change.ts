@@ -1,9 +1,10 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { canonicalJson } from '../../core/canonical-json.ts';
+import type { StoredIncidentStatus } from '../../core/incident/read-model.ts';
 import { SEVERITY_RANK } from '../../core/incident/severity.ts';
 import type { Severity } from '../../core/incident/types.ts';
 import { parseIncidentHeader, type StoredIncident } from './item-schemas.ts';
-import { HEAD_SK, INCIDENT_PREFIX, type StoredIncidentStatus } from './keys.ts';
+import { HEAD_SK, INCIDENT_PREFIX } from './keys.ts';
 import { imageToItem } from './stream-image.ts';
 
 /**

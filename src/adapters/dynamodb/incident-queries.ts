@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { incidentStatusSchema, type StoredIncidentStatus } from '../../core/incident/read-model.ts';
 import type { TimelineEntry } from '../../core/incident/types.ts';
 import { UsageError } from '../../errors.ts';
 import { type QueryInput, queryAll, type TableContext } from './batch-operations.ts';
@@ -8,15 +9,7 @@ import {
   type StoredIncident,
   type StoredQuarantineEntry,
 } from './item-schemas.ts';
-import {
-  dayOf,
-  IndexName,
-  isoTime,
-  quarantinePk,
-  type StoredIncidentStatus,
-  stateMachineGsiPk,
-  statusGsiPk,
-} from './keys.ts';
+import { dayOf, IndexName, isoTime, quarantinePk, stateMachineGsiPk, statusGsiPk } from './keys.ts';
 import { readIncident } from './read-incident.ts';
 import { callDynamo } from './store-errors.ts';
 
@@ -100,12 +93,12 @@ export class IncidentQueries {
         limit,
       );
     }
-    const [open, resolved] = await Promise.all(
-      (['OPEN', 'RESOLVED'] as const).map((status) =>
+    const byStatus = await Promise.all(
+      incidentStatusSchema.options.map((status) =>
         this.queryIndex(IndexName.byStatus, ['gsi1pk', 'gsi1sk'], statusGsiPk(status), since, limit),
       ),
     );
-    return [...(open ?? []), ...(resolved ?? [])].sort(newestFirst).slice(0, limit);
+    return byStatus.flat().sort(newestFirst).slice(0, limit);
   }
 
   /** The header with its timeline (one Query on the incident's partition); undefined if unknown. */

@@ -1,3 +1,4 @@
+export type { StoredIncidentStatus } from '../../core/incident/read-model.ts';
 export {
   DEFAULT_STORE_OPTIONS,
   DynamoDbIncidentStore,
@@ -18,4 +19,4 @@ export {
   type ListQuarantineFilter,
 } from './incident-queries.ts';
 export { MalformedItemError, type StoredIncident, type StoredQuarantineEntry } from './item-schemas.ts';
-export { IndexName, ItemType, type StoredIncidentStatus } from './keys.ts';
+export { IndexName, ItemType } from './keys.ts';

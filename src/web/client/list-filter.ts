@@ -1,3 +1,4 @@
+import { STORED_INCIDENT_STATUSES, type StoredIncidentStatus } from '../../core/incident/read-model.ts';
 import type { IncidentSummary } from '../api-schema.ts';
 
 /**
@@ -6,7 +7,7 @@ import type { IncidentSummary } from '../api-schema.ts';
  * out of, the list by the same rules the server's query follows.
  */
 
-export type StatusFilter = 'OPEN' | 'RESOLVED' | 'SUPERSEDED';
+export type StatusFilter = StoredIncidentStatus;
 
 export interface ListFilter {
   readonly status?: StatusFilter;
@@ -15,11 +16,15 @@ export interface ListFilter {
   readonly since?: string;
 }
 
+const STATUS_LABELS: Readonly<Record<StatusFilter, string>> = {
+  OPEN: 'Open',
+  RESOLVED: 'Resolved',
+  SUPERSEDED: 'Superseded',
+};
+
 export const STATUS_CHOICES: readonly { readonly value: StatusFilter | ''; readonly label: string }[] = [
   { value: '', label: 'Open and resolved' },
-  { value: 'OPEN', label: 'Open' },
-  { value: 'RESOLVED', label: 'Resolved' },
-  { value: 'SUPERSEDED', label: 'Superseded' },
+  ...STORED_INCIDENT_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] })),
 ];
 
 export const SINCE_CHOICES: readonly { readonly value: string; readonly label: string }[] = [
