@@ -11,6 +11,7 @@ export {
   type IncidentChangeKind,
   type IncidentDetail,
   IncidentQueries,
+  InvalidIncidentQueryError,
   incidentChangeOf,
   type ListIncidentsFilter,
   type ListQuarantineFilter,

@@ -4,6 +4,7 @@
  */
 
 import { Command, CommanderError } from 'commander';
+import { InvalidIncidentQueryError } from '../adapters/dynamodb/incident-queries.ts';
 import { UsageError } from '../errors.ts';
 import { registerBenchCommand } from './commands/bench.ts';
 import { registerCorrelateCommand } from './commands/correlate.ts';
@@ -66,7 +67,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   } catch (error) {
     // Commander has already printed its own message (usage errors, help) to io.stderr/stdout.
     if (error instanceof CommanderError) return HELP_SHOWN.has(error.code) ? EXIT_OK : EXIT_USAGE;
-    if (error instanceof UsageError) {
+    if (isUsageError(error)) {
       io.stderr(`incidents: ${error.message}\n`);
       return EXIT_USAGE;
     }
@@ -75,4 +76,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     );
     return EXIT_FAILURE;
   }
+}
+
+/** The caller's to fix, and the message says how: shown without a stack, exit code 2. */
+function isUsageError(error: unknown): error is UsageError | InvalidIncidentQueryError {
+  return error instanceof UsageError || error instanceof InvalidIncidentQueryError;
 }

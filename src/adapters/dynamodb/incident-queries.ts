@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { incidentStatusSchema, type StoredIncidentStatus } from '../../core/incident/read-model.ts';
 import type { TimelineEntry } from '../../core/incident/types.ts';
-import { UsageError } from '../../errors.ts';
+import { CorrelatorError } from '../../errors.ts';
 import { type QueryInput, queryAll, type TableContext } from './batch-operations.ts';
 import {
   parseIncidentHeader,
@@ -17,6 +17,17 @@ import { callDynamo } from './store-errors.ts';
  * The typed read side of the table, for the CLI, the web page and anyone with read access: every
  * answer is parsed into domain types, every failure explains itself (missing table, no endpoint).
  */
+
+/**
+ * A query the caller got wrong (a limit out of range, a day or time that does not parse): asking
+ * again unchanged gives the same answer. The message names the field and the value it refused.
+ */
+export class InvalidIncidentQueryError extends CorrelatorError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InvalidIncidentQueryError';
+  }
+}
 
 export interface ListIncidentsFilter {
   readonly status?: StoredIncidentStatus;
@@ -110,7 +121,8 @@ export class IncidentQueries {
   async listQuarantine(filter: ListQuarantineFilter = {}): Promise<StoredQuarantineEntry[]> {
     const limit = limitOf(filter.limit);
     if (filter.day !== undefined) {
-      if (!DAY.test(filter.day)) throw new UsageError(`day must be yyyy-mm-dd, got "${filter.day}"`);
+      if (!DAY.test(filter.day))
+        throw new InvalidIncidentQueryError(`day must be yyyy-mm-dd, got "${filter.day}"`);
       return this.quarantineOf(filter.day, limit);
     }
     const found: StoredQuarantineEntry[] = [];
@@ -170,14 +182,14 @@ export class IncidentQueries {
 function limitOf(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    throw new UsageError(`limit must be an integer from 1 to ${MAX_LIMIT}, got ${limit}`);
+    throw new InvalidIncidentQueryError(`limit must be an integer from 1 to ${MAX_LIMIT}, got ${limit}`);
   }
   return limit;
 }
 
 function sinceOf(since: string): string {
   const ms = Date.parse(since);
-  if (Number.isNaN(ms)) throw new UsageError(`since must be an ISO time, got "${since}"`);
+  if (Number.isNaN(ms)) throw new InvalidIncidentQueryError(`since must be an ISO time, got "${since}"`);
   return isoTime(ms);
 }
 

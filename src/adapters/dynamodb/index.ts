@@ -15,6 +15,7 @@ export {
   type IncidentDetail,
   IncidentQueries,
   type IncidentQueriesConfig,
+  InvalidIncidentQueryError,
   type ListIncidentsFilter,
   type ListQuarantineFilter,
 } from './incident-queries.ts';
