@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { storedIncidentStatusSchema } from '../core/incident/read-model.ts';
+import { severitySchema } from '../core/incident/severity-enum.ts';
 
 /**
  * The contract between the incident page's server and its browser client, in one place: the
@@ -8,7 +9,7 @@ import { storedIncidentStatusSchema } from '../core/incident/read-model.ts';
  * where the full zod would be most of its weight.
  */
 
-const severity = z.enum(['SEV1', 'SEV2', 'SEV3', 'SEV4']);
+const severity = severitySchema;
 const status = storedIncidentStatusSchema;
 const alarmState = z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
 const count = z.int().check(z.nonnegative());

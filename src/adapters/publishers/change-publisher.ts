@@ -1,10 +1,13 @@
+import type { StoredIncidentStatus } from '../../core/incident/read-model.ts';
+import type { Severity } from '../../core/incident/severity-enum.ts';
+
 /** What every destination needs of an incident change: routing attributes plus the JSON body. */
 export interface PublishableChange {
   readonly type: string;
   readonly incidentId: string;
   readonly stateMachineArn: string;
-  readonly severity: string;
-  readonly status: string;
+  readonly severity: Severity;
+  readonly status: StoredIncidentStatus;
   readonly title: string;
   /** A short human note on what changed, for updates. */
   readonly detail?: string;

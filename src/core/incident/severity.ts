@@ -1,4 +1,4 @@
-import type { Severity } from './types.ts';
+import type { Severity } from './severity-enum.ts';
 
 export interface SeverityFacts {
   /** FAILED and TIMED_OUT runs: the workflow broke. */
