@@ -1,10 +1,11 @@
+import { parseArn } from '../arn.ts';
 import type { Actor } from '../signals/types.ts';
 
 /** The name an operator recognises: the user, or the role behind an assumed-role session. */
 export function actorName(actor: Actor): string {
   if (actor.userName !== undefined) return actor.userName;
   if (actor.arn !== undefined) {
-    const resource = actor.arn.split(':').slice(5).join(':');
+    const resource = parseArn(actor.arn)?.resource ?? '';
     // For an assumed role the session name is the person or function; the role name is noise.
     if (resource.startsWith('assumed-role/')) return resource.split('/').slice(2).join('/') || resource;
     const slash = resource.lastIndexOf('/');
@@ -14,11 +15,12 @@ export function actorName(actor: Actor): string {
 }
 
 /** The last name segment of an ARN: `function:checkout` → `checkout`, `stateMachine:orders` → `orders`. */
-export function shortName(arn: string): string {
-  const parts = arn.split(':');
-  const kind = parts[5];
-  if (kind === 'execution' || kind === 'express') return parts[7] ?? arn;
-  return parts[6] ?? parts.at(-1) ?? arn;
+export function shortName(text: string): string {
+  const arn = parseArn(text);
+  if (arn === undefined) return text;
+  const [kind, name, executionName] = arn.resource.split(':');
+  if (kind === 'execution' || kind === 'express') return executionName ?? text;
+  return name ?? kind ?? text;
 }
 
 export function minutesBetween(fromMs: number, toMs: number): number {

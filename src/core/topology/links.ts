@@ -1,3 +1,4 @@
+import { formatArn, parseArn } from '../arn.ts';
 import type { CorrelationConfig } from '../config.ts';
 import type { AlarmConfiguration, Signal } from '../signals/types.ts';
 
@@ -78,7 +79,7 @@ function alarmLinks(
   config: CorrelationConfig,
 ): Link[] {
   const links: Link[] = [];
-  const [partition, region, account] = arnParts(alarmArn);
+  const { partition, region, account } = parseArn(alarmArn) ?? {};
   for (const metric of configuration.metrics) {
     const dimensions = metric.dimensions;
     if (metric.namespace === 'AWS/States') {
@@ -113,12 +114,10 @@ function alarmLinks(
   return links;
 }
 
-function arnParts(arn: string): [string | undefined, string | undefined, string | undefined] {
-  const parts = arn.split(':');
-  return [parts[1], parts[3], parts[4]];
-}
-
-function stripLambdaQualifier(arn: string): string {
-  const parts = arn.split(':');
-  return parts[2] === 'lambda' && parts.length > 7 ? parts.slice(0, 7).join(':') : arn;
+/** `…:function:NAME:QUALIFIER` → `…:function:NAME`; anything else unchanged. */
+function stripLambdaQualifier(text: string): string {
+  const arn = parseArn(text);
+  if (arn?.service !== 'lambda') return text;
+  const [type = '', name = '', ...qualifiers] = arn.resource.split(':');
+  return qualifiers.length === 0 ? text : formatArn({ ...arn, resource: `${type}:${name}` });
 }

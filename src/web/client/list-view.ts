@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { parseArn } from '../../core/arn.ts';
 import { shortName } from '../../core/incident/describe.ts';
 import type { IncidentSummary } from '../api-schema.ts';
 import { fetchIncidents } from './api-client.ts';
@@ -266,7 +267,7 @@ function renderStateMachines(element: HTMLSelectElement, state: ListState): void
   arns.forEach((arn, index) => {
     const name = names[index] ?? arn;
     const shared = names.filter((n) => n === name).length > 1;
-    const [, , , region = '', account = ''] = arn.split(':');
+    const { region = '', account = '' } = parseArn(arn) ?? {};
     element.append(option(arn, shared ? `${name} (${region}, ${account})` : name, arn === selected));
   });
 }
