@@ -2,7 +2,11 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /**
  * Counts what a client asks of DynamoDB, from inside the SDK: every request by operation name
- * (retries included) and the capacity units DynamoDB reports for it. Capacity needs
+ * (retries included), the capacity units DynamoDB reports for it, and the bytes its reads sent
+ * back (the HTTP body of every GetItem, BatchGetItem, Query, Scan and TransactGetItems response,
+ * by its Content-Length: items as DynamoDB's JSON carries them, type descriptors and consumed
+ * capacity included). Bytes, unlike read units, are not rounded up to 4 KB per item or request,
+ * so they show a read growing long before its units do. Capacity needs
  * `ReturnConsumedCapacity: 'TOTAL'`, which the store does not pass: the meter adds it to every
  * data-plane request, which changes what DynamoDB reports, not what it does.
  */
@@ -23,6 +27,8 @@ export interface MeterSnapshot {
   readonly writeUnits: number;
   /** Capacity units per operation (reads and writes alike): which requests cost the units. */
   readonly unitsByOperation: Readonly<Record<string, number>>;
+  /** Response bytes of the read operations, SDK retries included. */
+  readonly readBytes: number;
 }
 
 export interface DynamoDbMeter {
@@ -56,12 +62,24 @@ function unitsOf(consumed: unknown): number {
   return units;
 }
 
+/** The Content-Length of a raw HTTP response, 0 when it has none. */
+function contentLengthOf(response: unknown): number {
+  const headers =
+    typeof response === 'object' && response !== null && 'headers' in response ? response.headers : undefined;
+  const length =
+    typeof headers === 'object' && headers !== null && 'content-length' in headers
+      ? Number(headers['content-length'])
+      : Number.NaN;
+  return Number.isFinite(length) ? length : 0;
+}
+
 export function attachMeter(client: DynamoDBClient): DynamoDbMeter {
   let requests = new Map<string, number>();
   let queries = new Map<string, number>();
   let units = new Map<string, number>();
   let readUnits = 0;
   let writeUnits = 0;
+  let readBytes = 0;
 
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -84,12 +102,15 @@ export function attachMeter(client: DynamoDBClient): DynamoDbMeter {
     },
     { step: 'initialize', name: 'benchCapacityMeter', override: true },
   );
-  // The deserialize step runs once per attempt (inside the retry loop), so retries are counted.
+  // The deserialize step runs once per attempt (inside the retry loop), so retries are counted,
+  // and it sees the raw HTTP response, so the bytes are what came over the wire.
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const operation = operationOf(context.commandName);
       requests.set(operation, (requests.get(operation) ?? 0) + 1);
-      return next(args);
+      const result = await next(args);
+      if (READS.has(operation)) readBytes += contentLengthOf(result.response);
+      return result;
     },
     { step: 'deserialize', name: 'benchRequestCounter', override: true },
   );
@@ -105,6 +126,7 @@ export function attachMeter(client: DynamoDBClient): DynamoDbMeter {
         readUnits,
         writeUnits,
         unitsByOperation: sorted(units),
+        readBytes,
       };
     },
     reset: () => {
@@ -113,6 +135,7 @@ export function attachMeter(client: DynamoDBClient): DynamoDbMeter {
       units = new Map();
       readUnits = 0;
       writeUnits = 0;
+      readBytes = 0;
     },
   };
 }

@@ -1,32 +1,107 @@
 import Table from 'cli-table3';
+import type { BenchOptions } from '../src/cli/commands/bench.ts';
 import { WORKLOAD_PROFILES, type WorkloadProfile } from '../src/workloads/profiles.ts';
 import type { ScaleNote } from './scale-note.ts';
 import type { CoreResult } from './sections/core.ts';
+import type { DynamoDbResult } from './sections/dynamodb.ts';
 import type { EndToEndResult } from './sections/end-to-end.ts';
 import type { MemoryResult } from './sections/memory.ts';
-import type { StoreCostResult } from './sections/store-cost.ts';
 
 /** One figure per workload profile measured (`--profiles` may leave some out). */
 export type ByProfile<T> = Partial<Record<WorkloadProfile, T>>;
 
+/**
+ * Bumped when a key of the JSON is renamed, moved or changes meaning (README, "Benchmark results
+ * (JSON)"): tools comparing runs can refuse files they do not understand.
+ */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export const TARGETS = {
+  /** In process: pipeline events/s over the floor (base64 + JSON.parse), at least. */
+  coreRatio: 0.5,
+  /** Both stores: events/s over the last tenth of batches / the first tenth, at least. */
+  lastOverFirst: 0.8,
+  /** DynamoDB: requests per 1,000 events, ours / the per-record baseline, at most. */
+  requestRatio: 0.05,
+  /** DynamoDB: capacity units (reads + writes) per 1,000 events, ours / the baseline, at most. */
+  capacityRatio: 0.1,
+  /** DynamoDB: bytes read per batch, last tenth / first tenth, at most: flat (1 / 0.8). */
+  bytesReadLastOverFirst: 1.25,
+  /** Peak RSS of one 10,000-record batch, MiB (Lambda's "MB" are MiB), below. */
+  peakRssMiB: 256,
+} as const;
+
+/** A figure against its target. `value` is null in the JSON when it could not be computed. */
+export interface Check {
+  readonly value: number;
+  readonly target: number;
+  readonly comparison: '>=' | '<=' | '<';
+  readonly met: boolean;
+}
+
+/** The headline figures of one profile against their targets, from whichever sections ran. */
+export interface ProfileChecks {
+  readonly coreRatio?: Check;
+  readonly memoryStoreLastOverFirst?: Check;
+  readonly dynamodbLastOverFirst?: Check;
+  readonly requestRatio?: Check;
+  readonly capacityRatio?: Check;
+  readonly bytesReadLastOverFirst?: Check;
+  readonly peakRssMiB?: Check;
+}
+
 /** What one `npm run bench` measured; also the shape of the JSON file it writes. */
 export interface BenchResults {
+  readonly schemaVersion: typeof RESULTS_SCHEMA_VERSION;
   readonly startedAt: string;
+  readonly finishedAt?: string;
   readonly seed: number;
   readonly batchSize: number;
   readonly machine: { readonly node: string; readonly cpus: number; readonly cpuModel: string };
+  readonly options: BenchOptions;
+  readonly targets: typeof TARGETS;
+  readonly checks?: ByProfile<ProfileChecks>;
   readonly core?: ByProfile<CoreResult>;
-  readonly storeCost?: ByProfile<StoreCostResult>;
+  readonly dynamodb?: ByProfile<DynamoDbResult>;
+  readonly memory?: ByProfile<MemoryResult>;
   readonly endToEnd?: EndToEndResult;
-  readonly memory?: MemoryResult;
   readonly scale?: ByProfile<ScaleNote>;
 }
 
-export const TARGETS = {
-  coreRatio: 0.5,
-  storeRequestRatio: 0.1,
-  peakRssMiB: 256,
-} as const;
+function check(value: number, target: number, comparison: Check['comparison']): Check {
+  const met =
+    Number.isFinite(value) &&
+    (comparison === '>=' ? value >= target : comparison === '<=' ? value <= target : value < target);
+  return { value, target, comparison, met };
+}
+
+export function checksOf(results: BenchResults): ByProfile<ProfileChecks> {
+  const checks: ByProfile<ProfileChecks> = {};
+  for (const profile of WORKLOAD_PROFILES) {
+    const core = results.core?.[profile];
+    const dynamodb = results.dynamodb?.[profile];
+    const memory = results.memory?.[profile];
+    if (core === undefined && dynamodb === undefined && memory === undefined) continue;
+    checks[profile] = {
+      ...(core && {
+        coreRatio: check(core.ratio, TARGETS.coreRatio, '>='),
+        memoryStoreLastOverFirst: check(core.throughput.lastOverFirst, TARGETS.lastOverFirst, '>='),
+      }),
+      ...(dynamodb && {
+        dynamodbLastOverFirst: check(dynamodb.throughput.lastOverFirst, TARGETS.lastOverFirst, '>='),
+        requestRatio: check(dynamodb.requestRatio, TARGETS.requestRatio, '<='),
+        capacityRatio: check(dynamodb.capacityRatio, TARGETS.capacityRatio, '<='),
+        bytesReadLastOverFirst: check(
+          dynamodb.bytesReadPerBatch.lastOverFirst,
+          TARGETS.bytesReadLastOverFirst,
+          '<=',
+        ),
+      }),
+      ...(memory && { peakRssMiB: check(memory.peakRssMiB, TARGETS.peakRssMiB, '<') }),
+    };
+  }
+  return checks;
+}
 
 const number = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 3 });
 const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
@@ -68,8 +143,14 @@ function coreTable(byProfile: ByProfile<CoreResult>): string {
   row('decode + normalize only (events/s)', (core) => number(core.normalizeEventsPerSecond));
   row('pipeline, in-memory store (events/s)', (core) => number(core.coreEventsPerSecond));
   row(
-    '  first quarter / last quarter (events/s)',
-    (core) => `${number(core.firstQuarterEventsPerSecond)} / ${number(core.lastQuarterEventsPerSecond)}`,
+    '  first tenth / last tenth of batches (events/s)',
+    (core) =>
+      `${number(core.throughput.firstTenthEventsPerSecond)} / ${number(core.throughput.lastTenthEventsPerSecond)}`,
+  );
+  row(
+    `  last / first tenth (target ≥ ${TARGETS.lastOverFirst})`,
+    (core) =>
+      `${number(core.throughput.lastOverFirst)}  ${verdict(core.throughput.lastOverFirst >= TARGETS.lastOverFirst)}`,
   );
   row('  µs per event', (core) => number(core.microsPerEvent));
   row(
@@ -83,54 +164,62 @@ function coreTable(byProfile: ByProfile<CoreResult>): string {
   return `${t.toString()}\n${workloadLines(measured.map(([, core]) => core))}`;
 }
 
-function storeTable(profile: WorkloadProfile, store: StoreCostResult): string {
+const kilobytes = (bytes: number) => `${number(Math.round(bytes / 100) / 10)} KB`;
+
+function dynamodbTable(profile: WorkloadProfile, result: DynamoDbResult): string {
+  const baselineEvents = result.baselineIsPrefix
+    ? `baseline (Powertools, per record; first ${number(result.baseline.events)} events)`
+    : 'baseline (Powertools, per record)';
   const t = table([
-    `DynamoDB cost per 1,000 events, ${profile} (${number(store.events)} events)`,
+    `DynamoDB Local, ${profile} (${number(result.events)} events, ${result.batches} batches)`,
     'ours',
-    'baseline (Powertools, per record)',
+    baselineEvents,
   ]);
   const listed = (counts: Readonly<Record<string, number>>) =>
     Object.entries(counts)
       .map(([name, count]) => `${name} ${number(count)}`)
       .join(', ');
-  const requests = (cost: StoreCostResult['ours']) => listed(cost.requests);
+  const { ours, baseline, throughput, bytesReadPerBatch, readUnitsPerBatch, requestsPerBatch } = result;
+  const firstLast = (figures: { firstTenthPerBatch: number; lastTenthPerBatch: number }, show = number) =>
+    `${show(figures.firstTenthPerBatch)} / ${show(figures.lastTenthPerBatch)}`;
   t.push(
-    ['requests / 1,000 events', number(store.ours.requestsPer1000), number(store.baseline.requestsPer1000)],
-    [
-      'read units / 1,000 events',
-      number(store.ours.readUnitsPer1000),
-      number(store.baseline.readUnitsPer1000),
-    ],
-    [
-      'write units / 1,000 events',
-      number(store.ours.writeUnitsPer1000),
-      number(store.baseline.writeUnitsPer1000),
-    ],
-    ['requests by operation (all events)', requests(store.ours), requests(store.baseline)],
+    ['requests / 1,000 events', number(ours.requestsPer1000), number(baseline.requestsPer1000)],
+    ['read units / 1,000 events', number(ours.readUnitsPer1000), number(baseline.readUnitsPer1000)],
+    ['write units / 1,000 events', number(ours.writeUnitsPer1000), number(baseline.writeUnitsPer1000)],
+    ['bytes read / 1,000 events', kilobytes(ours.readBytesPer1000), kilobytes(baseline.readBytesPer1000)],
+    ['requests by operation', listed(ours.requests), listed(baseline.requests)],
     [
       'capacity units / 1,000 events by operation',
-      listed(store.ours.unitsPer1000ByOperation),
-      listed(store.baseline.unitsPer1000ByOperation),
+      listed(ours.unitsPer1000ByOperation),
+      listed(baseline.unitsPer1000ByOperation),
     ],
-    ['queries by partition (all events)', listed(store.ours.queriesByPartition), '-'],
+    ['queries by partition', listed(ours.queriesByPartition), '-'],
+    ['failed invocations (retried)', String(ours.failedInvocations), String(baseline.failedInvocations)],
+    ['seconds on DynamoDB Local', number(ours.seconds), number(baseline.seconds)],
     [
-      'failed invocations (retried)',
-      String(store.ours.failedInvocations),
-      String(store.baseline.failedInvocations),
-    ],
-    ['seconds on DynamoDB Local', number(store.ours.seconds), number(store.baseline.seconds)],
-    [
-      `request ratio ours / baseline (target ≤ ${TARGETS.storeRequestRatio})`,
-      `${number(store.requestRatio)}  ${verdict(store.requestRatio <= TARGETS.storeRequestRatio)}`,
+      `events/s first / last tenth (${throughput.batchesPerTenth} batch(es) each)`,
+      `${number(throughput.firstTenthEventsPerSecond)} / ${number(throughput.lastTenthEventsPerSecond)} = ${number(throughput.lastOverFirst)}`,
       '',
     ],
-    ['capacity ratio ours / baseline (reads + writes)', number(store.capacityRatio), ''],
+    ['bytes read per batch, first / last tenth', firstLast(bytesReadPerBatch, kilobytes), ''],
+    ['read units per batch, first / last tenth', firstLast(readUnitsPerBatch), ''],
+    ['requests per batch, first / last tenth', firstLast(requestsPerBatch), ''],
+    [
+      'FAILED runs in the first / last tenth',
+      `${result.failedRunsFirstTenth} / ${result.failedRunsLastTenth}`,
+      '',
+    ],
+    ['request ratio ours / baseline, per 1,000 events', number(result.requestRatio), ''],
+    ['capacity ratio ours / baseline (reads + writes)', number(result.capacityRatio), ''],
   );
   const preloaded =
-    store.preloadedEvents === 0
+    result.preloadedEvents === 0
       ? ''
-      : `\n    ours preloaded ${number(store.preloadedEvents)} events first (unmetered, ${number(store.preloadSeconds)} s); the baseline was not`;
-  return `${t.toString()}\n${workloadLines([store])}${preloaded}`;
+      : `\n    ours preloaded ${number(result.preloadedEvents)} events first (unmetered, ${number(result.preloadSeconds)} s); the baseline was not`;
+  const prefix = result.baselineIsPrefix
+    ? `\n    the baseline ran on the first ${number(baseline.events)} of the ${number(result.events)} events (it pays the same per event); its figures are per 1,000 events`
+    : '';
+  return `${t.toString()}\n${workloadLines([result])}${preloaded}${prefix}`;
 }
 
 function endToEndTable(e2e: EndToEndResult): string {
@@ -150,22 +239,124 @@ function endToEndTable(e2e: EndToEndResult): string {
   return t.toString();
 }
 
-function memoryTable(memory: MemoryResult): string {
-  const t = table([`memory, one ${number(memory.records)}-record batch of the mix (child process)`, 'value']);
-  t.push(
-    ['Kinesis event size (MiB)', number(memory.eventMiB)],
-    ['RSS before the batch (MiB)', number(memory.rssBeforeMiB)],
-    [
-      `peak RSS (MiB, target < ${TARGETS.peakRssMiB})`,
-      `${number(memory.peakRssMiB)}  ${verdict(memory.peakRssMiB < TARGETS.peakRssMiB)}`,
-    ],
-    [
-      'heap used / total after the batch (MiB)',
-      `${number(memory.heapUsedAfterMiB)} / ${number(memory.heapTotalAfterMiB)}`,
-    ],
-    ['seconds / failed records', `${number(memory.seconds)} / ${memory.failures}`],
+function memoryTable(byProfile: ByProfile<MemoryResult>): string {
+  const measured = measuredOf(byProfile);
+  const t = table([
+    'memory, one batch (memory store, child process)',
+    ...measured.map(([profile]) => profile),
+  ]);
+  const row = (label: string, cell: (memory: MemoryResult) => string) =>
+    t.push([label, ...measured.map(([, memory]) => cell(memory))]);
+  row('records in the batch', (memory) => number(memory.records));
+  row('Kinesis event size (MiB)', (memory) => number(memory.eventMiB));
+  row('RSS before the batch (MiB)', (memory) => number(memory.rssBeforeMiB));
+  row(
+    `peak RSS (MiB, target < ${TARGETS.peakRssMiB})`,
+    (memory) => `${number(memory.peakRssMiB)}  ${verdict(memory.peakRssMiB < TARGETS.peakRssMiB)}`,
   );
-  return t.toString();
+  row(
+    'heap used / total after (MiB)',
+    (memory) => `${number(memory.heapUsedAfterMiB)} / ${number(memory.heapTotalAfterMiB)}`,
+  );
+  row('seconds / failed records', (memory) => `${number(memory.seconds)} / ${memory.failures}`);
+  return `${t.toString()}\n${measured.map(([, memory]) => `  ${memory.workload}`).join('\n')}`;
+}
+
+const SHOWN_COMPARISON: Readonly<Record<Check['comparison'], string>> = { '>=': '≥', '<=': '≤', '<': '<' };
+
+function checked(value: string, figure: Check | undefined): string {
+  return figure === undefined ? '-' : `${value}  ${verdict(figure.met)}`;
+}
+
+function targetOf(figure: Check | undefined, suffix = ''): string {
+  return figure === undefined
+    ? ''
+    : `${SHOWN_COMPARISON[figure.comparison]} ${number(figure.target)}${suffix}`;
+}
+
+/** The issue's figures for one profile, one column per store, each against its target. */
+function summaryTable(
+  profile: WorkloadProfile,
+  checks: ProfileChecks,
+  core: CoreResult | undefined,
+  dynamodb: DynamoDbResult | undefined,
+  memory: MemoryResult | undefined,
+): string {
+  const t = table([
+    `${profile}: targets`,
+    'memory store (in process)',
+    'DynamoDB store (DynamoDB Local)',
+    'target',
+  ]);
+  const rates = (figures: { firstTenthEventsPerSecond: number; lastTenthEventsPerSecond: number }) =>
+    `${number(figures.firstTenthEventsPerSecond)} / ${number(figures.lastTenthEventsPerSecond)}`;
+  t.push(
+    [
+      'events/s, first / last tenth of batches',
+      core ? rates(core.throughput) : '-',
+      dynamodb ? rates(dynamodb.throughput) : '-',
+      '',
+    ],
+    [
+      '  last / first',
+      checked(number(core?.throughput.lastOverFirst ?? Number.NaN), checks.memoryStoreLastOverFirst),
+      checked(number(dynamodb?.throughput.lastOverFirst ?? Number.NaN), checks.dynamodbLastOverFirst),
+      targetOf(checks.memoryStoreLastOverFirst ?? checks.dynamodbLastOverFirst),
+    ],
+    [
+      'DynamoDB requests / 1,000 events, ours / baseline',
+      '-',
+      dynamodb
+        ? checked(
+            `${number(dynamodb.ours.requestsPer1000)} / ${number(dynamodb.baseline.requestsPer1000)} = ${number(dynamodb.requestRatio)}`,
+            checks.requestRatio,
+          )
+        : '-',
+      targetOf(checks.requestRatio),
+    ],
+    [
+      'capacity units / 1,000 events, ours / baseline',
+      '-',
+      dynamodb
+        ? checked(
+            `${number(dynamodb.ours.capacityUnitsPer1000)} / ${number(dynamodb.baseline.capacityUnitsPer1000)} = ${number(dynamodb.capacityRatio)}`,
+            checks.capacityRatio,
+          )
+        : '-',
+      targetOf(checks.capacityRatio),
+    ],
+    [
+      'bytes read per batch, first / last tenth',
+      '-',
+      dynamodb
+        ? checked(
+            `${kilobytes(dynamodb.bytesReadPerBatch.firstTenthPerBatch)} / ${kilobytes(dynamodb.bytesReadPerBatch.lastTenthPerBatch)} = ${number(dynamodb.bytesReadPerBatch.lastOverFirst)} (FAILED runs ${dynamodb.failedRunsFirstTenth} / ${dynamodb.failedRunsLastTenth})`,
+            checks.bytesReadLastOverFirst,
+          )
+        : '-',
+      targetOf(checks.bytesReadLastOverFirst, ' (flat)'),
+    ],
+    [
+      `peak RSS, one ${memory ? number(memory.records) : ''}-record batch (MiB)`,
+      memory ? checked(number(memory.peakRssMiB), checks.peakRssMiB) : '-',
+      '-',
+      targetOf(checks.peakRssMiB),
+    ],
+    [
+      'pipeline / floor (base64 + JSON.parse)',
+      core ? checked(number(core.ratio), checks.coreRatio) : '-',
+      '-',
+      targetOf(checks.coreRatio),
+    ],
+  );
+  const slices = [
+    core ? `    memory store measured: ${core.measured}` : '',
+    dynamodb ? `    DynamoDB measured: ${dynamodb.measured}` : '',
+    dynamodb?.baselineIsPrefix
+      ? `    baseline on the first ${number(dynamodb.baseline.events)} of those events, per 1,000 events`
+      : '',
+  ].filter((line) => line.length > 0);
+  return [t.toString(), ...slices].join('\n');
 }
 
 function scaleTable(byProfile: ByProfile<ScaleNote>): string {
@@ -218,9 +409,21 @@ export function renderResults(results: BenchResults): string {
     `npm run bench — seed ${results.seed}, batches of ${results.batchSize}, node ${results.machine.node}, ${results.machine.cpus} × ${results.machine.cpuModel}`,
   ];
   if (results.core) parts.push(coreTable(results.core));
-  for (const [profile, store] of measuredOf(results.storeCost ?? {})) parts.push(storeTable(profile, store));
+  for (const [profile, result] of measuredOf(results.dynamodb ?? {}))
+    parts.push(dynamodbTable(profile, result));
   if (results.endToEnd) parts.push(endToEndTable(results.endToEnd));
   if (results.memory) parts.push(memoryTable(results.memory));
   if (results.scale) parts.push(scaleTable(results.scale));
+  for (const [profile, checks] of measuredOf(results.checks ?? {})) {
+    parts.push(
+      summaryTable(
+        profile,
+        checks,
+        results.core?.[profile],
+        results.dynamodb?.[profile],
+        results.memory?.[profile],
+      ),
+    );
+  }
   return `${parts.join('\n\n')}\n`;
 }

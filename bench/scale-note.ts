@@ -1,5 +1,5 @@
 import type { CoreResult } from './sections/core.ts';
-import type { StoreCostResult } from './sections/store-cost.ts';
+import type { DynamoDbResult } from './sections/dynamodb.ts';
 import { round } from './stats.ts';
 
 /**
@@ -47,11 +47,12 @@ export interface ScaleNote {
 
 const RATES = [10, 100, 1_000, 5_000] as const;
 
-export function scaleNote(core: CoreResult, store: StoreCostResult): ScaleNote {
+export function scaleNote(core: CoreResult, store: DynamoDbResult): ScaleNote {
   const avgEventBytes = core.avgEventBytes;
   const a = ASSUMPTIONS;
-  // The slowest quarter of the core run: correlation cost grows with the signals kept per scope.
-  const cpuSeconds = 1 / core.lastQuarterEventsPerSecond;
+  // The slower of the first and the last tenth of the core run: what a long-lived scope costs.
+  const cpuSeconds =
+    1 / Math.min(core.throughput.firstTenthEventsPerSecond, core.throughput.lastTenthEventsPerSecond);
   const cpuSecondsOnLambda = cpuSeconds * (a.fullVcpuMemoryMb / a.lambdaMemoryMb);
   const ioSecondsPerEvent =
     ((store.ours.requestsPer1000 / 1000) * a.dynamodbRequestMs) / 1000 / a.dynamodbRequestsInFlight;

@@ -24,15 +24,18 @@ export type BenchWorkloadSpec = (
 };
 
 /**
- * The `measuredMinutes` of traffic from a minute before the workload's last outage (its first
- * FAILED run), so the slice holds failures, alarms and recovery, the costly path; after the
- * `preloadedMinutes` before them (default: all). Set-up events, before the traffic, are always
- * preloaded: without them no link would be known. Traffic outside the two is left out.
+ * Measure only `measuredMinutes` of the traffic. Set-up events, before the traffic, are always
+ * preloaded: without them no link would be known. Traffic outside the slice is left out.
+ *
+ * - `from: 'start'`: the first minutes of the traffic, on a store holding only the set-up: how
+ *   per-batch cost grows as history accumulates from nothing.
+ * - `from: 'last-outage'`: from a minute before the workload's last outage (its first FAILED run),
+ *   so the slice holds failures, alarms and recovery, the costly path; after the
+ *   `preloadedMinutes` before them (default: all), so it meets the history it really would.
  */
-export interface BenchSlice {
-  readonly measuredMinutes: number;
-  readonly preloadedMinutes?: number;
-}
+export type BenchSlice =
+  | { readonly from: 'start'; readonly measuredMinutes: number }
+  | { readonly from: 'last-outage'; readonly measuredMinutes: number; readonly preloadedMinutes?: number };
 
 export interface Workload {
   readonly profile: WorkloadProfile;
@@ -50,6 +53,8 @@ export interface Workload {
   /** Payload bytes (decoded JSON) of the measured records, as Kinesis would meter them. */
   readonly payloadBytes: number;
   readonly failedRunsMeasured: number;
+  /** FAILED runs in each measured batch: an outage's batches cost more than healthy ones. */
+  readonly failedRunsPerBatch: readonly number[];
   /** Distinct state machines with execution events in a measured batch, on average: scopes per batch. */
   readonly stateMachinesPerBatch: number;
 }
@@ -142,14 +147,20 @@ function sliceCut(stream: GeneratedStream, slice: BenchSlice): Cut {
   const trafficEndMs = lastMs + 1;
   const measuredMs = slice.measuredMinutes * MINUTE;
   // From a minute before the last outage, as long as the traffic lasts; else the traffic's end.
-  const measureFromMs = Math.max(
-    DEFAULT_START_MS,
-    Math.min(trafficEndMs - measuredMs, lastOutageMs === undefined ? trafficEndMs : lastOutageMs - MINUTE),
-  );
+  const measureFromMs =
+    slice.from === 'start'
+      ? DEFAULT_START_MS
+      : Math.max(
+          DEFAULT_START_MS,
+          Math.min(
+            trafficEndMs - measuredMs,
+            lastOutageMs === undefined ? trafficEndMs : lastOutageMs - MINUTE,
+          ),
+        );
   const measureToMs = Math.min(trafficEndMs, measureFromMs + measuredMs);
   if (measureFromMs === DEFAULT_START_MS && measureToMs === trafficEndMs) return everything;
   const preloadFromMs =
-    slice.preloadedMinutes === undefined
+    slice.from === 'start' || slice.preloadedMinutes === undefined
       ? DEFAULT_START_MS
       : Math.max(DEFAULT_START_MS, measureFromMs - slice.preloadedMinutes * MINUTE);
   const leftOut = [
@@ -157,7 +168,13 @@ function sliceCut(stream: GeneratedStream, slice: BenchSlice): Cut {
     measureToMs < trafficEndMs ? `after ${clock(measureToMs)}` : '',
   ].filter((text) => text.length > 0);
   const where =
-    lastOutageMs === undefined ? 'the end of the traffic' : 'from a minute before its last outage';
+    slice.from === 'start'
+      ? 'from its start'
+      : lastOutageMs === undefined
+        ? 'the end of the traffic'
+        : 'from a minute before its last outage';
+  const preloadedTraffic =
+    measureFromMs > preloadFromMs ? ` + ${clock(preloadFromMs)}–${clock(measureFromMs)}` : ' only';
   return {
     placeOf: (generated) => {
       if (generated.atMs < DEFAULT_START_MS) return 'preload';
@@ -166,8 +183,8 @@ function sliceCut(stream: GeneratedStream, slice: BenchSlice): Cut {
     },
     describe: (preloaded, measured, batches, batchSize) =>
       `${clock(measureFromMs)}–${clock(measureToMs)} of the traffic (${span((measureToMs - measureFromMs) / MINUTE)}, ${where}): ` +
-      `${count(measured)} events in ${batches} batches of ${batchSize}, after preloading set-up + ` +
-      `${clock(preloadFromMs)}–${clock(measureFromMs)} (${count(preloaded)} events, untimed)` +
+      `${count(measured)} events in ${batches} batches of ${batchSize}, after preloading set-up${preloadedTraffic} ` +
+      `(${count(preloaded)} events, untimed)` +
       (leftOut.length > 0 ? `; traffic ${leftOut.join(' and ')} left out` : ''),
   };
 }
@@ -217,12 +234,17 @@ export function buildWorkload(spec: BenchWorkloadSpec, seed: number, batchSize: 
   let preloadedEvents = 0;
   let failedRunsMeasured = 0;
   const measuredSpecs: RecordSpec[] = [];
+  const failedRunsPerBatch: number[] = [];
   for (const generated of stream.events) {
     const place = cut.placeOf(generated);
     if (place === 'preload') preloadedEvents += 1;
     if (place !== 'measure') continue;
     measuredSpecs.push(recordSpecOf(generated.event));
-    if (isFailedRun(generated)) failedRunsMeasured += 1;
+    if (isFailedRun(generated)) {
+      failedRunsMeasured += 1;
+      const batch = Math.floor((measuredSpecs.length - 1) / batchSize);
+      failedRunsPerBatch[batch] = (failedRunsPerBatch[batch] ?? 0) + 1;
+    }
   }
   // Measured records come after the preload on the shard, as they would have arrived.
   const records = kinesisRecords(measuredSpecs, preloadedEvents);
@@ -243,6 +265,7 @@ export function buildWorkload(spec: BenchWorkloadSpec, seed: number, batchSize: 
     batches,
     payloadBytes,
     failedRunsMeasured,
+    failedRunsPerBatch: batches.map((_, index) => failedRunsPerBatch[index] ?? 0),
     stateMachinesPerBatch: meanStateMachinesPerBatch(batches),
   };
 }

@@ -7,7 +7,8 @@ import { normalizeBatchRecord } from '../../src/core/pipeline/normalize-batch-re
 import { type PipelineDeps, processBatch } from '../../src/core/pipeline/process-batch.ts';
 import type { WorkloadProfile } from '../../src/workloads/profiles.ts';
 import { perSecond, round } from '../stats.ts';
-import { type BenchWorkloadSpec, buildWorkload, type Workload } from '../workload.ts';
+import { type BatchSample, type TenthThroughput, tenthThroughput } from '../tenths.ts';
+import { type BenchWorkloadSpec, buildWorkload } from '../workload.ts';
 
 /**
  * Core throughput: the in-process pipeline (base64 → decode → normalize → correlate, in-memory
@@ -38,9 +39,11 @@ export interface CoreResult {
   readonly coreEventsPerSecond: number;
   /** core / floor: the target is ≥ 0.5. */
   readonly ratio: number;
-  /** Throughput over the first and the last quarter of the batches: correlation re-derives each scope from its stored signals, so it slows as they accumulate. */
-  readonly firstQuarterEventsPerSecond: number;
-  readonly lastQuarterEventsPerSecond: number;
+  /**
+   * Throughput over the first and the last tenth of the measured batches (target last / first ≥
+   * 0.8): a pipeline whose per-batch cost grows with the history it has stored slows down.
+   */
+  readonly throughput: TenthThroughput;
   readonly microsPerEvent: number;
   /** Signals of the measured batches. */
   readonly signals: number;
@@ -106,27 +109,18 @@ function normalizePass(batches: readonly (readonly KinesisStreamRecord[])[]): nu
 }
 
 async function corePass(batches: Iterable<readonly KinesisStreamRecord[]>, store: MemoryIncidentStore) {
-  const batchMs: number[] = [];
+  const samples: BatchSample[] = [];
   let signals = 0;
   let failed = 0;
   for (const batch of batches) {
     const started = performance.now();
     const records: BatchRecord[] = recordsFromKinesisEvent({ Records: [...batch] });
     const report = await processBatch(records, deps(store));
-    batchMs.push(performance.now() - started);
+    samples.push({ events: batch.length, ms: performance.now() - started });
     signals += report.counts.signals;
     failed += report.counts.failed;
   }
-  return { batchMs, signals, failed };
-}
-
-function quarterRate(workload: Workload, batchMs: readonly number[], which: 'first' | 'last'): number {
-  const quarter = Math.max(1, Math.floor(batchMs.length / 4));
-  const indexes = which === 'first' ? [0, quarter] : [batchMs.length - quarter, batchMs.length];
-  const [from, to] = indexes as [number, number];
-  const events = workload.batches.slice(from, to).reduce((sum, batch) => sum + batch.length, 0);
-  const ms = batchMs.slice(from, to).reduce((sum, value) => sum + value, 0);
-  return perSecond(events, ms);
+  return { samples, signals, failed };
 }
 
 export async function runCore(spec: BenchWorkloadSpec, seed: number, batchSize: number): Promise<CoreResult> {
@@ -145,7 +139,7 @@ export async function runCore(spec: BenchWorkloadSpec, seed: number, batchSize: 
   const preload = await corePass(workload.preloadBatches(PRELOAD_BATCH), store);
   const preloadSeconds = (performance.now() - preloadStarted) / 1000;
   const core = await corePass(workload.batches, store);
-  const coreMs = core.batchMs.reduce((sum, value) => sum + value, 0);
+  const coreMs = core.samples.reduce((sum, sample) => sum + sample.ms, 0);
 
   const floorEventsPerSecond = perSecond(events, floorMs);
   const coreEventsPerSecond = perSecond(events, coreMs);
@@ -164,8 +158,7 @@ export async function runCore(spec: BenchWorkloadSpec, seed: number, batchSize: 
     normalizeEventsPerSecond: round(perSecond(events, normalizeMs), 0),
     coreEventsPerSecond: round(coreEventsPerSecond, 0),
     ratio: round(coreEventsPerSecond / floorEventsPerSecond, 3),
-    firstQuarterEventsPerSecond: round(quarterRate(workload, core.batchMs, 'first'), 0),
-    lastQuarterEventsPerSecond: round(quarterRate(workload, core.batchMs, 'last'), 0),
+    throughput: tenthThroughput(core.samples),
     microsPerEvent: round((coreMs * 1000) / events, 1),
     signals: core.signals,
     incidents: store.allIncidents().length,

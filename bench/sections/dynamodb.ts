@@ -1,3 +1,4 @@
+import type { KinesisStreamRecord } from 'aws-lambda';
 import { pino } from 'pino';
 import { DynamoDbIncidentStore } from '../../src/adapters/dynamodb/dynamodb-store.ts';
 import { DEFAULT_CONFIG } from '../../src/core/config.ts';
@@ -8,18 +9,34 @@ import { createBaselineConsumer } from '../baseline-consumer.ts';
 import type { MeterSnapshot } from '../dynamodb-meter.ts';
 import { type MeteredClient, startBenchDynamoDb } from '../local-dynamodb.ts';
 import { round } from '../stats.ts';
+import {
+  type BatchSample,
+  type TenthMeans,
+  type TenthThroughput,
+  tenthMeans,
+  tenthsOf,
+  tenthThroughput,
+} from '../tenths.ts';
 import { type BenchWorkloadSpec, buildWorkload, type Workload } from '../workload.ts';
 
 /**
- * Store cost: DynamoDB requests and capacity units per 1,000 events, for our consumer and for the
- * per-record baseline, on the same events against the same DynamoDB Local, each in its own table.
- * Both are driven like Lambda drives them, so retried records are paid for. Run once per workload
- * profile. When only a slice of a profile is measured, our table is first fed the events before
- * it (unmetered), so our reads meet the history they would; the baseline is not, because what it
- * pays per record (one read, one conditional write of one bounded item) does not depend on history.
+ * The real DynamoDB store through the real consumer, on DynamoDB Local, batch by batch: events/s
+ * over the first and the last tenth of the batches, the bytes and read units each batch's reads
+ * cost (flat means the last tenth reads what the first did), and DynamoDB requests and capacity
+ * units per 1,000 events against the per-record baseline (Powertools), each in its own table.
+ * Both consumers are driven like Lambda drives them, so retried records are paid for.
+ *
+ * The baseline pays the same per record whatever the history (one read, one conditional write of
+ * one bounded item), and at two requests per event it is the slow part on DynamoDB Local: it is
+ * measured on the first `baselineEvents` of the measured events and compared per 1,000 events.
+ * Its items are still small early on, so a prefix if anything understates its capacity units.
  */
 
 export interface ConsumerCost {
+  /** Events this consumer was measured on (the baseline: a prefix of ours, when it is capped). */
+  readonly events: number;
+  readonly batches: number;
+  /** HTTP requests per operation, SDK retries included. */
   readonly requests: Readonly<Record<string, number>>;
   readonly totalRequests: number;
   readonly queriesByPartition: Readonly<Record<string, number>>;
@@ -28,51 +45,102 @@ export interface ConsumerCost {
   readonly requestsPer1000: number;
   readonly readUnitsPer1000: number;
   readonly writeUnitsPer1000: number;
+  /** Read + write units per 1,000 events (transactional operations doubled, as AWS bills them). */
+  readonly capacityUnitsPer1000: number;
+  readonly readBytesPer1000: number;
+  /** Invocations that failed and were retried, as Lambda would. */
   readonly failedInvocations: number;
   readonly seconds: number;
 }
 
-export interface StoreCostResult {
+export interface DynamoDbResult {
   readonly profile: WorkloadProfile;
   readonly workload: string;
   readonly measured: string;
   /** Events fed to our table before the measured ones (unmetered), and how long that took. */
   readonly preloadedEvents: number;
   readonly preloadSeconds: number;
-  /** Measured events. */
+  /** Measured events (ours) and their batches. */
   readonly events: number;
+  readonly batches: number;
   readonly ours: ConsumerCost;
   readonly baseline: ConsumerCost;
-  /** ours / baseline requests: the target is ≤ 0.1. */
+  /** True when the baseline ran on fewer events than ours (its figures are per 1,000 events). */
+  readonly baselineIsPrefix: boolean;
+  /** Ours, wall clock per batch on DynamoDB Local (the emulator's own speed included). */
+  readonly throughput: TenthThroughput;
+  /** Response bytes of our reads per batch: flat when last / first ≈ 1 (target ≤ 1.25). */
+  readonly bytesReadPerBatch: TenthMeans;
+  readonly readUnitsPerBatch: TenthMeans;
+  readonly requestsPerBatch: TenthMeans;
+  /** FAILED runs in the first and the last tenth: an outage in one tenth only makes it read more, history or not. */
+  readonly failedRunsFirstTenth: number;
+  readonly failedRunsLastTenth: number;
+  /** ours / baseline requests per 1,000 events: the target is ≤ 0.05. */
   readonly requestRatio: number;
-  /** ours / baseline capacity units (reads + writes). */
+  /** ours / baseline capacity units (reads + writes) per 1,000 events: the target is ≤ 0.1. */
   readonly capacityRatio: number;
 }
 
 /** Preloading is unmetered: batches as large as Lambda allows, to spend as little time as possible. */
 const PRELOAD_BATCH = 10_000;
 
+interface BatchCost extends BatchSample {
+  readonly requests: number;
+  readonly readUnits: number;
+  readonly readBytes: number;
+}
+
+interface Measurement {
+  readonly cost: ConsumerCost;
+  readonly perBatch: readonly BatchCost[];
+}
+
+/** Drives the batches one at a time, so each batch's time, requests and reads are its own. */
 async function measure(
-  workload: Workload,
+  batches: readonly (readonly KinesisStreamRecord[])[],
   handler: KinesisHandler,
   metered: MeteredClient,
-): Promise<ConsumerCost> {
+): Promise<Measurement> {
   metered.meter.reset();
-  const started = performance.now();
-  const report = await driveBatches(handler, workload.batches);
-  const seconds = (performance.now() - started) / 1000;
-  if (report.discarded.length > 0) throw new Error(`${report.discarded.length} record(s) were given up on`);
-  return costOf(metered.meter.snapshot(), workload.records.length, report.failedInvocations, seconds);
+  const perBatch: BatchCost[] = [];
+  let failedInvocations = 0;
+  let before = metered.meter.snapshot();
+  for (const batch of batches) {
+    const started = performance.now();
+    const report = await driveBatches(handler, [batch]);
+    const ms = performance.now() - started;
+    if (report.discarded.length > 0) throw new Error(`${report.discarded.length} record(s) were given up on`);
+    failedInvocations += report.failedInvocations;
+    const after = metered.meter.snapshot();
+    perBatch.push({
+      events: batch.length,
+      ms,
+      requests: after.totalRequests - before.totalRequests,
+      readUnits: after.readUnits - before.readUnits,
+      readBytes: after.readBytes - before.readBytes,
+    });
+    before = after;
+  }
+  const events = perBatch.reduce((sum, batch) => sum + batch.events, 0);
+  const seconds = perBatch.reduce((sum, batch) => sum + batch.ms, 0) / 1000;
+  return {
+    cost: costOf(metered.meter.snapshot(), events, batches.length, failedInvocations, seconds),
+    perBatch,
+  };
 }
 
 function costOf(
   snapshot: MeterSnapshot,
   events: number,
+  batches: number,
   failedInvocations: number,
   seconds: number,
 ): ConsumerCost {
   const per1000 = (value: number) => round((value * 1000) / events, 1);
   return {
+    events,
+    batches,
     requests: snapshot.requests,
     totalRequests: snapshot.totalRequests,
     queriesByPartition: snapshot.queriesByPartition,
@@ -82,6 +150,8 @@ function costOf(
     requestsPer1000: per1000(snapshot.totalRequests),
     readUnitsPer1000: per1000(snapshot.readUnits),
     writeUnitsPer1000: per1000(snapshot.writeUnits),
+    capacityUnitsPer1000: per1000(snapshot.readUnits + snapshot.writeUnits),
+    readBytesPer1000: per1000(snapshot.readBytes),
     failedInvocations,
     seconds: round(seconds, 1),
   };
@@ -97,11 +167,32 @@ async function preload(workload: Workload, handler: KinesisHandler): Promise<num
   return (performance.now() - started) / 1000;
 }
 
-export async function runStoreCost(
+/** The whole batches from the start that hold at least `events` events (all, if fewer). */
+function leadingBatches(
+  batches: readonly (readonly KinesisStreamRecord[])[],
+  events: number,
+): (readonly KinesisStreamRecord[])[] {
+  const taken: (readonly KinesisStreamRecord[])[] = [];
+  let count = 0;
+  for (const batch of batches) {
+    if (count >= events) break;
+    taken.push(batch);
+    count += batch.length;
+  }
+  return taken;
+}
+
+/** ours / baseline of a per-event amount, from the unrounded totals. */
+function perEventRatio(ours: number, oursEvents: number, baseline: number, baselineEvents: number): number {
+  return round(ours / oursEvents / (baseline / baselineEvents), 3);
+}
+
+export async function runDynamoDb(
   spec: BenchWorkloadSpec,
   seed: number,
   batchSize: number,
-): Promise<StoreCostResult> {
+  baselineEvents: number,
+): Promise<DynamoDbResult> {
   const workload = buildWorkload(spec, seed, batchSize);
   const dynamodb = await startBenchDynamoDb();
   try {
@@ -109,10 +200,10 @@ export async function runStoreCost(
     const baselineTable = await dynamodb.createTable('bench-baseline');
 
     // The baseline goes first, on an empty emulator: DynamoDB Local slows down as it fills, and
-    // the baseline's one hot item would pay for our preload's thousands of items.
+    // the baseline's few hot items would pay for our preload's thousands of items.
     const baselineClient = dynamodb.meteredClient();
     const baseline = await measure(
-      workload,
+      leadingBatches(workload.batches, baselineEvents),
       createBaselineConsumer(baselineClient.document, baselineTable),
       baselineClient,
     );
@@ -130,19 +221,46 @@ export async function runStoreCost(
       clock: Date.now,
     });
     const preloadSeconds = await preload(workload, consumer);
-    const ours = await measure(workload, consumer, oursClient);
-    const capacity = (cost: ConsumerCost) => cost.readUnitsPer1000 + cost.writeUnitsPer1000;
+    const ours = await measure(workload.batches, consumer, oursClient);
+    const oursSnapshot = oursClient.meter.snapshot();
+    const baselineSnapshot = baselineClient.meter.snapshot();
+    const failedRuns = tenthsOf(workload.failedRunsPerBatch);
+    const total = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0);
     return {
       profile: workload.profile,
       workload: workload.generated,
       measured: workload.measured,
       preloadedEvents: workload.preloadedEvents,
       preloadSeconds: round(preloadSeconds, 1),
-      events: workload.records.length,
-      ours,
-      baseline,
-      requestRatio: round(ours.totalRequests / baseline.totalRequests, 3),
-      capacityRatio: round(capacity(ours) / capacity(baseline), 3),
+      events: ours.cost.events,
+      batches: ours.cost.batches,
+      ours: ours.cost,
+      baseline: baseline.cost,
+      baselineIsPrefix: baseline.cost.events < ours.cost.events,
+      throughput: tenthThroughput(ours.perBatch),
+      bytesReadPerBatch: tenthMeans(ours.perBatch.map((batch) => batch.readBytes)),
+      readUnitsPerBatch: tenthMeans(
+        ours.perBatch.map((batch) => batch.readUnits),
+        1,
+      ),
+      requestsPerBatch: tenthMeans(
+        ours.perBatch.map((batch) => batch.requests),
+        1,
+      ),
+      failedRunsFirstTenth: total(failedRuns.first),
+      failedRunsLastTenth: total(failedRuns.last),
+      requestRatio: perEventRatio(
+        oursSnapshot.totalRequests,
+        ours.cost.events,
+        baselineSnapshot.totalRequests,
+        baseline.cost.events,
+      ),
+      capacityRatio: perEventRatio(
+        oursSnapshot.readUnits + oursSnapshot.writeUnits,
+        ours.cost.events,
+        baselineSnapshot.readUnits + baselineSnapshot.writeUnits,
+        baseline.cost.events,
+      ),
     };
   } finally {
     await dynamodb.stop();

@@ -4,16 +4,23 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { KinesisStreamRecord } from 'aws-lambda';
 import { kinesisEvent } from '../../src/workloads/kinesis-framing.ts';
+import type { WorkloadProfile } from '../../src/workloads/profiles.ts';
 import { round } from '../stats.ts';
-import { buildWorkload } from '../workload.ts';
+import { type BenchWorkloadSpec, buildWorkload, type Workload } from '../workload.ts';
 
 /**
  * Peak memory of one large batch, measured in a child process so the figure holds the batch and
- * the runtime only: no generator, no other section's leftovers.
+ * the runtime only: no generator, no other section's leftovers. One batch per profile: the
+ * workload's set-up events followed by its traffic, from its last outage where the spec says so,
+ * cut at `records`.
  */
 
 export interface MemoryResult {
+  readonly profile: WorkloadProfile;
+  /** What the batch was cut from, in words. */
+  readonly workload: string;
   readonly records: number;
   readonly eventMiB: number;
   readonly rssBeforeMiB: number;
@@ -34,12 +41,26 @@ function numberField(value: unknown, key: string): number {
   return field;
 }
 
-export async function runMemory(seed: number, records: number): Promise<MemoryResult> {
-  const workload = buildWorkload({ profile: 'mix', events: records }, seed, records);
+/** Set-up first (without it nothing links), then the traffic, in stream order, `records` of them. */
+function batchOf(workload: Workload, records: number): KinesisStreamRecord[] {
+  const batch: KinesisStreamRecord[] = [];
+  for (const preloaded of workload.preloadBatches(records)) {
+    batch.push(...preloaded.slice(0, records - batch.length));
+    if (batch.length >= records) return batch;
+  }
+  return [...batch, ...workload.records.slice(0, records - batch.length)];
+}
+
+export async function runMemory(
+  spec: BenchWorkloadSpec,
+  seed: number,
+  records: number,
+): Promise<MemoryResult> {
+  const workload = buildWorkload(spec, seed, records);
   const dir = mkdtempSync(path.join(tmpdir(), 'incidents-bench-memory-'));
   try {
     const file = path.join(dir, 'event.json');
-    const text = JSON.stringify(kinesisEvent(workload.records));
+    const text = JSON.stringify(kinesisEvent(batchOf(workload, records)));
     writeFileSync(file, text);
     const { stdout } = await run(process.execPath, ['--import', 'tsx', CHILD, file], {
       cwd: PROJECT_ROOT,
@@ -49,6 +70,8 @@ export async function runMemory(seed: number, records: number): Promise<MemoryRe
     const line = stdout.trim().split('\n').at(-1) ?? '';
     const figures: unknown = JSON.parse(line);
     return {
+      profile: workload.profile,
+      workload: `${workload.generated}; the batch: set-up, then ${workload.measured}, cut at ${records.toLocaleString('en-US')} records`,
       records: numberField(figures, 'records'),
       eventMiB: round(Buffer.byteLength(text) / (1024 * 1024), 1),
       rssBeforeMiB: round(numberField(figures, 'rssBeforeMiB'), 0),

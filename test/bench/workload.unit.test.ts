@@ -30,12 +30,17 @@ describe('bench workloads', () => {
 
   it('measures a busy slice from just before the last outage, after preloading set-up and the time before it', () => {
     const busy = buildWorkload(
-      { profile: 'busy', hours: 2, slice: { measuredMinutes: 10, preloadedMinutes: 20 } },
+      {
+        profile: 'busy',
+        hours: 2,
+        slice: { from: 'last-outage', measuredMinutes: 10, preloadedMinutes: 20 },
+      },
       42,
       500,
     );
     expect(busy.failedRunsMeasured).toBe(20);
     expect(failedIn(busy.records)).toBe(20);
+    expect(busy.failedRunsPerBatch).toEqual(busy.batches.map(failedIn));
     // 10 minutes at 2 runs/s, two events a run, plus the outage's failures and alarms.
     expect(busy.records.length).toBeGreaterThan(2_350);
     expect(busy.records.length).toBeLessThan(2_500);
@@ -52,8 +57,29 @@ describe('bench workloads', () => {
   });
 
   it('measures the whole busy day when the slice is as long', () => {
-    const busy = buildWorkload({ profile: 'busy', hours: 1, slice: { measuredMinutes: 60 } }, 42, 500);
+    const busy = buildWorkload(
+      { profile: 'busy', hours: 1, slice: { from: 'last-outage', measuredMinutes: 60 } },
+      42,
+      500,
+    );
     expect(busy.preloadedEvents).toBe(0);
     expect(busy.measured).toMatch(/^all [\d,]+ events in \d+ batches of 500; 20 FAILED run\(s\) in it$/);
+  });
+
+  it('measures the first minutes of the traffic from its start, after the set-up only', () => {
+    const busy = buildWorkload(
+      { profile: 'busy', hours: 2, slice: { from: 'start', measuredMinutes: 30 } },
+      42,
+      500,
+    );
+    // Set-up only: 6 events.
+    expect(busy.preloadedEvents).toBeLessThan(20);
+    expect([...busy.preloadBatches(1_000)].flat()).toHaveLength(busy.preloadedEvents);
+    // 30 minutes at 2 runs/s, two events a run.
+    expect(busy.records.length).toBeGreaterThan(7_000);
+    expect(busy.records.length).toBeLessThan(7_400);
+    expect(busy.measured).toMatch(
+      /^00:00–00:30 of the traffic \(30 min, from its start\): [\d,]+ events in \d+ batches of 500, after preloading set-up only \(\d+ events, untimed\); traffic after 00:30 left out; \d+ FAILED run\(s\) in it$/,
+    );
   });
 });

@@ -8,17 +8,26 @@ describe('incidents bench options', () => {
   it('measures every profile by default: the whole busy day and fleet hour in process, slices on DynamoDB Local', () => {
     const options = benchOptionsOf(raw);
     expect(options.profiles).toEqual(['mix', 'busy', 'fleet']);
+    expect(options.sections).toEqual(['core', 'dynamodb', 'e2e', 'memory']);
     expect(options).toMatchObject({
       busyHours: 24,
       busyCoreMinutes: 24 * 60,
-      busyStoreMinutes: 10,
-      busyStorePreloadMinutes: 60,
       fleetStateMachines: 300,
       fleetMinutes: 60,
-      fleetStoreMinutes: 5,
-      fleetStorePreloadMinutes: 5,
+      dynamodbMixEvents: 5_000,
+      dynamodbBusyHours: 4,
+      dynamodbFleetMinutes: 10,
+      dynamodbFleetPreloadMinutes: 5,
+      dynamodbBaselineEvents: 2_000,
+      memoryRecords: 10_000,
       batchSize: 500,
     });
+  });
+
+  it('takes fractions of an hour for the DynamoDB busy slice, capped at the busy day', () => {
+    expect(benchOptionsOf({ ...raw, dynamodbBusyHours: '0.5' }).dynamodbBusyHours).toBe(0.5);
+    expect(benchOptionsOf({ ...raw, busyHours: '2', dynamodbBusyHours: '6' }).dynamodbBusyHours).toBe(2);
+    expect(() => benchOptionsOf({ ...raw, dynamodbBusyHours: '0' })).toThrow(UsageError);
   });
 
   it('takes a subset of profiles and smaller sizes with --quick', () => {
@@ -26,6 +35,8 @@ describe('incidents bench options', () => {
     expect(options.profiles).toEqual(['busy', 'fleet']);
     expect(options.busyHours).toBe(2);
     expect(options.busyCoreMinutes).toBeLessThan(options.busyHours * 60);
+    expect(options.dynamodbBusyHours).toBeLessThan(4);
+    expect(options.dynamodbBaselineEvents).toBeLessThan(2_000);
   });
 
   it('caps a busy slice at the day, and refuses unknown profiles', () => {

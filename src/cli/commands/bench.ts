@@ -5,41 +5,45 @@ import { isWorkloadProfile, WORKLOAD_PROFILES, type WorkloadProfile } from '../.
 import type { CliIo, CommandContext } from '../io.ts';
 
 /**
- * `incidents bench` (what `npm run bench` runs): throughput, store cost, end-to-end latency and
- * memory, printed as tables and written as JSON. Throughput and store cost are measured on each
- * workload profile (mix, busy, fleet); end to end and memory on the mix. The benchmark itself
- * lives in bench/, outside the built package: it is loaded from there at run time, so it needs a
- * clone of the repository.
+ * `incidents bench` (what `npm run bench` runs): throughput, DynamoDB cost, end-to-end latency
+ * and memory, printed as tables and written as JSON. Throughput is measured on each workload
+ * profile (mix, busy, fleet) on both stores: the in-memory store in process, and the DynamoDB
+ * store on DynamoDB Local, where cost per 1,000 events and bytes read per batch are measured too;
+ * peak memory of one large batch per profile; end to end on the mix. The benchmark itself lives
+ * in bench/, outside the built package: it is loaded from there at run time, so it needs a clone
+ * of the repository.
  */
 
-export const BENCH_SECTIONS = ['core', 'store', 'e2e', 'memory'] as const;
+export const BENCH_SECTIONS = ['core', 'dynamodb', 'e2e', 'memory'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export interface BenchOptions {
-  /** Profiles the core and store sections measure. */
+  /** Profiles every section but e2e measures. */
   readonly profiles: readonly WorkloadProfile[];
   /** Mix events through the in-process pipeline. */
   readonly events: number;
-  /** Mix events through both consumers against DynamoDB Local. */
-  readonly storeEvents: number;
   /**
    * Busy: hours of traffic generated (2 executions/s). In process, `busyCoreMinutes` of it are
    * measured from just before its last outage, everything before them preloaded (all: the whole day).
    */
   readonly busyHours: number;
   readonly busyCoreMinutes: number;
-  /** Busy on DynamoDB Local: `busyStoreMinutes` from just before the last outage, after `busyStorePreloadMinutes` before them. */
-  readonly busyStoreMinutes: number;
-  readonly busyStorePreloadMinutes: number;
   /** Fleet: state machines and minutes of their traffic, all measured in process. */
   readonly fleetStateMachines: number;
   readonly fleetMinutes: number;
-  /** Fleet on DynamoDB Local: `fleetStoreMinutes` from just before its outage, after `fleetStorePreloadMinutes` before them. */
-  readonly fleetStoreMinutes: number;
-  readonly fleetStorePreloadMinutes: number;
+  /** DynamoDB Local, mix: events through both consumers. */
+  readonly dynamodbMixEvents: number;
+  /** DynamoDB Local, busy: the first hours of the same busy day, from an empty table (fractions allowed). */
+  readonly dynamodbBusyHours: number;
+  /** DynamoDB Local, fleet: minutes from just before its outage, after the minutes before them preloaded. */
+  readonly dynamodbFleetMinutes: number;
+  readonly dynamodbFleetPreloadMinutes: number;
+  /** DynamoDB Local: the baseline runs on at most this many of the measured events (it costs the same per event). */
+  readonly dynamodbBaselineEvents: number;
   /** Events sent through the local stack at once, then more sent at a steady pace. */
   readonly e2eEvents: number;
   readonly pacedEvents: number;
+  /** Records in the one batch whose peak memory is measured, per profile. */
   readonly memoryRecords: number;
   readonly seed: number;
   readonly batchSize: number;
@@ -54,53 +58,54 @@ const RESULTS_DIR = fileURLToPath(new URL('../../../bench/results/', import.meta
 
 /**
  * Full: busy is the whole day and fleet the whole hour in process. DynamoDB Local serves a few
- * hundred requests a second, so a day there would take hours: the store section measures the 10
- * minutes from just before the busy day's last outage (after the hour before them) and the 5
- * minutes from just before the fleet's outage (after the 5 before them). Each section prints
- * exactly what it measured.
+ * hundred requests a second (the baseline's two per event: ~150 events/s), so a day there would
+ * take far too long: on it the bench measures the first 4 h of the busy day (~58,000 events, its
+ * first outage included) from an empty table, and the fleet's 10 minutes from just before its
+ * outage after the 5 before them; the baseline on the first 2,000 events of each. About 15
+ * minutes in all on two cores. Each section prints exactly what it measured.
  */
 const FULL = {
   events: 20_000,
-  storeEvents: 2_000,
   e2eEvents: 1_000,
   pacedEvents: 200,
   busyHours: 24,
   busyCoreMinutes: 24 * 60,
-  busyStoreMinutes: 10,
-  busyStorePreloadMinutes: 60,
   fleetStateMachines: 300,
   fleetMinutes: 60,
-  fleetStoreMinutes: 5,
-  fleetStorePreloadMinutes: 5,
+  dynamodbMixEvents: 5_000,
+  dynamodbBusyHours: 4,
+  dynamodbFleetMinutes: 10,
+  dynamodbFleetPreloadMinutes: 5,
+  dynamodbBaselineEvents: 2_000,
 };
 /** Quick: a smoke run of every path (the busy slice and its preload included) in a few minutes. */
 const QUICK = {
   events: 5_000,
-  storeEvents: 500,
   e2eEvents: 200,
   pacedEvents: 50,
   busyHours: 2,
   busyCoreMinutes: 60,
-  busyStoreMinutes: 8,
-  busyStorePreloadMinutes: 10,
   fleetStateMachines: 100,
   fleetMinutes: 10,
-  fleetStoreMinutes: 5,
-  fleetStorePreloadMinutes: 2,
+  dynamodbMixEvents: 1_000,
+  dynamodbBusyHours: 1,
+  dynamodbFleetMinutes: 5,
+  dynamodbFleetPreloadMinutes: 2,
+  dynamodbBaselineEvents: 500,
 };
 
 interface RawOptions {
   readonly profiles?: string;
   readonly events?: string;
-  readonly storeEvents?: string;
   readonly busyHours?: string;
   readonly busyCoreMinutes?: string;
-  readonly busyStoreMinutes?: string;
-  readonly busyStorePreloadMinutes?: string;
   readonly fleetStateMachines?: string;
   readonly fleetMinutes?: string;
-  readonly fleetStoreMinutes?: string;
-  readonly fleetStorePreloadMinutes?: string;
+  readonly dynamodbMixEvents?: string;
+  readonly dynamodbBusyHours?: string;
+  readonly dynamodbFleetMinutes?: string;
+  readonly dynamodbFleetPreloadMinutes?: string;
+  readonly dynamodbBaselineEvents?: string;
   readonly e2eEvents?: string;
   readonly memoryRecords: string;
   readonly seed: string;
@@ -108,6 +113,14 @@ interface RawOptions {
   readonly quick: boolean;
   readonly only?: string;
   readonly out: string;
+}
+
+function positiveNumber(text: string, option: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new UsageError(`bench: ${option} must be a positive number, got "${text}"`);
+  }
+  return value;
 }
 
 function positiveInteger(text: string, option: string): number {
@@ -155,29 +168,35 @@ export function benchOptionsOf(raw: RawOptions): BenchOptions {
   return {
     profiles: profilesOf(raw.profiles),
     events: pick(raw.events, '--events', sizes.events),
-    storeEvents: pick(raw.storeEvents, '--store-events', sizes.storeEvents),
     busyHours,
     // A slice longer than the day is the whole day.
     busyCoreMinutes: Math.min(
       busyHours * 60,
       pick(raw.busyCoreMinutes, '--busy-core-minutes', sizes.busyCoreMinutes),
     ),
-    busyStoreMinutes: Math.min(
-      busyHours * 60,
-      pick(raw.busyStoreMinutes, '--busy-store-minutes', sizes.busyStoreMinutes),
-    ),
-    busyStorePreloadMinutes: pick(
-      raw.busyStorePreloadMinutes,
-      '--busy-store-preload-minutes',
-      sizes.busyStorePreloadMinutes,
-    ),
     fleetStateMachines: pick(raw.fleetStateMachines, '--fleet-state-machines', sizes.fleetStateMachines),
     fleetMinutes: pick(raw.fleetMinutes, '--fleet-minutes', sizes.fleetMinutes),
-    fleetStoreMinutes: pick(raw.fleetStoreMinutes, '--fleet-store-minutes', sizes.fleetStoreMinutes),
-    fleetStorePreloadMinutes: pick(
-      raw.fleetStorePreloadMinutes,
-      '--fleet-store-preload-minutes',
-      sizes.fleetStorePreloadMinutes,
+    dynamodbMixEvents: pick(raw.dynamodbMixEvents, '--dynamodb-mix-events', sizes.dynamodbMixEvents),
+    dynamodbBusyHours: Math.min(
+      busyHours,
+      raw.dynamodbBusyHours === undefined
+        ? sizes.dynamodbBusyHours
+        : positiveNumber(raw.dynamodbBusyHours, '--dynamodb-busy-hours'),
+    ),
+    dynamodbFleetMinutes: pick(
+      raw.dynamodbFleetMinutes,
+      '--dynamodb-fleet-minutes',
+      sizes.dynamodbFleetMinutes,
+    ),
+    dynamodbFleetPreloadMinutes: pick(
+      raw.dynamodbFleetPreloadMinutes,
+      '--dynamodb-fleet-preload-minutes',
+      sizes.dynamodbFleetPreloadMinutes,
+    ),
+    dynamodbBaselineEvents: pick(
+      raw.dynamodbBaselineEvents,
+      '--dynamodb-baseline-events',
+      sizes.dynamodbBaselineEvents,
     ),
     e2eEvents,
     pacedEvents: Math.max(10, Math.min(sizes.pacedEvents, Math.ceil(e2eEvents / 4))),
@@ -213,42 +232,42 @@ export function registerBenchCommand(program: Command, context: CommandContext):
   program
     .command('bench')
     .description(
-      'measure pipeline throughput, DynamoDB cost, end-to-end latency and memory (starts emulators)',
+      'measure throughput on both stores, DynamoDB cost, end-to-end latency and memory (starts emulators)',
     )
     .option(
       '--profiles <list>',
-      `workloads the core and store sections measure, comma-separated (default ${WORKLOAD_PROFILES.join(',')})`,
+      `workloads measured, comma-separated (default ${WORKLOAD_PROFILES.join(',')})`,
     )
     .option('--events <n>', `mix: events through the in-process pipeline (default ${FULL.events})`)
-    .option(
-      '--store-events <n>',
-      `mix: events for the DynamoDB cost comparison (default ${FULL.storeEvents})`,
-    )
     .option('--busy-hours <n>', `busy: hours of traffic at 2 executions/s (default ${FULL.busyHours})`)
     .option(
       '--busy-core-minutes <n>',
       `busy: minutes measured in process, from just before the last outage, the rest preloaded untimed (default ${FULL.busyCoreMinutes}: all)`,
     )
-    .option(
-      '--busy-store-minutes <n>',
-      `busy: minutes measured on DynamoDB Local, from just before the day's last outage (default ${FULL.busyStoreMinutes})`,
-    )
-    .option(
-      '--busy-store-preload-minutes <n>',
-      `busy: minutes before them fed to our table first, unmetered (default ${FULL.busyStorePreloadMinutes})`,
-    )
     .option('--fleet-state-machines <n>', `fleet: state machines (default ${FULL.fleetStateMachines})`)
     .option('--fleet-minutes <n>', `fleet: minutes of traffic (default ${FULL.fleetMinutes})`)
     .option(
-      '--fleet-store-minutes <n>',
-      `fleet: minutes measured on DynamoDB Local, from just before its outage (default ${FULL.fleetStoreMinutes})`,
+      '--dynamodb-mix-events <n>',
+      `DynamoDB Local, mix: events through both consumers (default ${FULL.dynamodbMixEvents})`,
     )
     .option(
-      '--fleet-store-preload-minutes <n>',
-      `fleet: minutes before them fed to our table first, unmetered (default ${FULL.fleetStorePreloadMinutes})`,
+      '--dynamodb-busy-hours <n>',
+      `DynamoDB Local, busy: the first hours of the busy day, from an empty table (default ${FULL.dynamodbBusyHours})`,
+    )
+    .option(
+      '--dynamodb-fleet-minutes <n>',
+      `DynamoDB Local, fleet: minutes from just before its outage (default ${FULL.dynamodbFleetMinutes})`,
+    )
+    .option(
+      '--dynamodb-fleet-preload-minutes <n>',
+      `DynamoDB Local, fleet: minutes before them fed to our table first, unmetered (default ${FULL.dynamodbFleetPreloadMinutes})`,
+    )
+    .option(
+      '--dynamodb-baseline-events <n>',
+      `DynamoDB Local: the baseline runs on at most the first n measured events, compared per 1,000 (default ${FULL.dynamodbBaselineEvents})`,
     )
     .option('--e2e-events <n>', `events sent through the local stack (default ${FULL.e2eEvents})`)
-    .option('--memory-records <n>', 'records in the one batch whose memory is measured', '10000')
+    .option('--memory-records <n>', 'records in the one batch whose memory is measured, per profile', '10000')
     .option('--seed <n>', 'seed of the generated events', '42')
     .option('--batch-size <n>', 'records per batch, as the event source mapping sends them', '500')
     .option('--quick', 'smaller workloads (every profile and path, a few minutes): a smoke run', false)
