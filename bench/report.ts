@@ -337,7 +337,7 @@ function summaryTable(
       targetOf(checks.bytesReadLastOverFirst, ' (flat)'),
     ],
     [
-      `peak RSS, one ${memory ? number(memory.records) : ''}-record batch (MiB)`,
+      memory ? `peak RSS, one ${number(memory.records)}-record batch (MiB)` : 'peak RSS, one batch (MiB)',
       memory ? checked(number(memory.peakRssMiB), checks.peakRssMiB) : '-',
       '-',
       targetOf(checks.peakRssMiB),

@@ -15,7 +15,7 @@ describe('incidents bench options', () => {
       fleetStateMachines: 300,
       fleetMinutes: 60,
       dynamodbMixEvents: 5_000,
-      dynamodbBusyHours: 4,
+      dynamodbBusyHours: 24,
       dynamodbFleetMinutes: 10,
       dynamodbFleetPreloadMinutes: 5,
       dynamodbBaselineEvents: 2_000,
