@@ -1,6 +1,6 @@
 import { type ContextClass, contextClassOf } from '../core/context/context-class.ts';
-import { incidentDigest } from '../core/incident/digest.ts';
 import type { Incident } from '../core/incident/types.ts';
+import { evolveState } from '../core/pipeline/decide-scope.ts';
 import type {
   CommitOutcome,
   ContextRange,
@@ -12,6 +12,7 @@ import type {
 } from '../core/pipeline/ports.ts';
 import type { Signal } from '../core/signals/types.ts';
 import { type Link, linkKey } from '../core/topology/links.ts';
+import { EMPTY_TRAFFIC } from '../core/traffic/traffic.ts';
 
 export interface MemoryStoreOptions {
   /**
@@ -30,7 +31,7 @@ export class MemoryIncidentStore implements IncidentStore {
   private readonly context = new Map<string, TimeSortedSignals>();
   private readonly scopes = new Map<
     string,
-    { incidents: Incident[]; digests: Map<string, string>; version: number }
+    { readonly state: ScopeState; readonly incidents: ReadonlyMap<string, Incident> }
   >();
   private readonly maxContextItemsPerRead: number;
   readonly quarantined: QuarantineEntry[] = [];
@@ -60,6 +61,7 @@ export class MemoryIncidentStore implements IncidentStore {
   async saveSignals(signals: readonly Signal[]): Promise<void> {
     for (const signal of signals) {
       const contextClass = contextClassOf(signal);
+      if (contextClass === undefined) continue;
       for (const subject of signal.subjects) {
         const key = contextKey(contextClass, subject);
         let kept = this.context.get(key);
@@ -89,29 +91,12 @@ export class MemoryIncidentStore implements IncidentStore {
     return { signals: [...found.values()], complete };
   }
 
-  async contextEdge(range: ContextRange, edge: 'first' | 'last'): Promise<Signal | undefined> {
-    let best: Signal | undefined;
-    for (const subject of new Set(range.subjects)) {
-      const kept = this.context.get(contextKey(range.contextClass, subject));
-      const candidate = kept?.edge(range.fromMs, range.toMs ?? Number.POSITIVE_INFINITY, edge);
-      if (candidate === undefined) continue;
-      if (
-        best === undefined ||
-        (edge === 'first' ? compare(candidate, best) < 0 : compare(candidate, best) > 0)
-      )
-        best = candidate;
-    }
-    return best;
+  async loadScope(stateMachineArn: string): Promise<ScopeState> {
+    return this.scopes.get(stateMachineArn)?.state ?? EMPTY_SCOPE;
   }
 
-  async loadScope(stateMachineArn: string): Promise<ScopeState> {
-    const scope = this.scopes.get(stateMachineArn);
-    if (scope === undefined) return { incidents: [], digests: new Map(), version: 0 };
-    return {
-      incidents: scope.incidents.map(({ id, status, openedAt }) => ({ id, status, openedAt })),
-      digests: new Map(scope.digests),
-      version: scope.version,
-    };
+  async loadScopes(stateMachineArns: readonly string[]): Promise<ReadonlyMap<string, ScopeState>> {
+    return new Map(stateMachineArns.map((arn) => [arn, this.scopes.get(arn)?.state ?? EMPTY_SCOPE]));
   }
 
   async commitScope(
@@ -119,23 +104,12 @@ export class MemoryIncidentStore implements IncidentStore {
     expectedVersion: number,
     change: ScopeChange,
   ): Promise<CommitOutcome> {
-    const current = this.scopes.get(stateMachineArn) ?? { incidents: [], digests: new Map(), version: 0 };
-    if (current.version !== expectedVersion) return 'conflict';
-    const byId = new Map(current.incidents.map((incident) => [incident.id, incident]));
-    const digests = new Map(current.digests);
-    for (const { id } of change.superseded) {
-      byId.delete(id);
-      digests.delete(id);
-    }
-    for (const incident of change.incidents) {
-      byId.set(incident.id, incident);
-      digests.set(incident.id, incidentDigest(incident));
-    }
-    this.scopes.set(stateMachineArn, {
-      incidents: [...byId.values()],
-      digests,
-      version: expectedVersion + 1,
-    });
+    const current = this.scopes.get(stateMachineArn) ?? { state: EMPTY_SCOPE, incidents: new Map() };
+    if (current.state.version !== expectedVersion) return 'conflict';
+    const incidents = new Map(current.incidents);
+    for (const { id } of change.superseded) incidents.delete(id);
+    for (const incident of change.incidents) incidents.set(incident.id, incident);
+    this.scopes.set(stateMachineArn, { state: evolveState(current.state, change), incidents });
     return 'committed';
   }
 
@@ -146,10 +120,12 @@ export class MemoryIncidentStore implements IncidentStore {
   /** Every incident of every scope, oldest first. */
   allIncidents(): Incident[] {
     return [...this.scopes.values()]
-      .flatMap((scope) => scope.incidents)
+      .flatMap((scope) => [...scope.incidents.values()])
       .sort((a, b) => (a.openedAt < b.openedAt ? -1 : a.openedAt > b.openedAt ? 1 : a.id < b.id ? -1 : 1));
   }
 }
+
+const EMPTY_SCOPE: ScopeState = { incidents: [], digests: new Map(), traffic: EMPTY_TRAFFIC, version: 0 };
 
 const contextKey = (contextClass: ContextClass, subject: string) => `${contextClass}|${subject}`;
 
@@ -175,13 +151,6 @@ class TimeSortedSignals {
 
   between(fromMs: number, toMs: number): Signal[] {
     return this.sorted.slice(this.firstFrom(fromMs), this.firstFrom(toMs + 1));
-  }
-
-  edge(fromMs: number, toMs: number, edge: 'first' | 'last'): Signal | undefined {
-    const start = this.firstFrom(fromMs);
-    const end = this.firstFrom(toMs + 1);
-    if (start >= end) return undefined;
-    return this.sorted[edge === 'first' ? start : end - 1];
   }
 
   /** Index of the first signal with an event time at or after `ms`. */

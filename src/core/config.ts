@@ -1,4 +1,5 @@
 import type { KnownExecutionStatus } from './signals/types.ts';
+import type { TrafficPolicy } from './traffic/traffic.ts';
 
 /** A fact that cannot be learned from events, e.g. a Lambda function shared by infrastructure code. */
 export interface StaticLink {
@@ -28,6 +29,13 @@ export interface CorrelationConfig {
    * Incidents that began before the horizon are frozen: a very late signal is kept as context only.
    */
   readonly contextHorizonMs: number;
+  /**
+   * How far behind a scope's event-time watermark a healthy run (RUNNING, SUCCEEDED) may arrive and
+   * still be folded into its traffic summary; later ones are counted as late and change nothing.
+   * Failures, alarm transitions and API calls are kept exactly and are never late inside the horizon.
+   * See docs/architecture.md, "Allowed lateness", for why an hour.
+   */
+  readonly allowedLatenessMs: number;
   /** Tag keys on an alarm whose value names the state machine it watches. */
   readonly stateMachineTagKeys: readonly string[];
   readonly staticLinks: readonly StaticLink[];
@@ -38,6 +46,8 @@ export interface CorrelationConfig {
     readonly timeline: number;
     readonly hints: number;
     readonly evidencePerHint: number;
+    /** Ids of healthy runs a scope remembers to recognize redeliveries (bounds its state). */
+    readonly rememberedHealthySignals: number;
   };
 }
 
@@ -51,11 +61,29 @@ export const DEFAULT_CONFIG: CorrelationConfig = {
   reopenWindowMs: 60 * MINUTE,
   quietPeriodMs: 30 * MINUTE,
   contextHorizonMs: 24 * 60 * MINUTE,
+  allowedLatenessMs: 60 * MINUTE,
   stateMachineTagKeys: ['StateMachineArn', 'sfn-incident-correlator:state-machine'],
   staticLinks: [],
-  limits: { executions: 200, alarms: 50, apiCalls: 100, timeline: 300, hints: 20, evidencePerHint: 20 },
+  limits: {
+    executions: 200,
+    alarms: 50,
+    apiCalls: 100,
+    timeline: 300,
+    hints: 20,
+    evidencePerHint: 20,
+    rememberedHealthySignals: 4_096,
+  },
 };
 
 export function withConfig(overrides: Partial<CorrelationConfig>): CorrelationConfig {
   return { ...DEFAULT_CONFIG, ...overrides, limits: { ...DEFAULT_CONFIG.limits, ...overrides.limits } };
+}
+
+/** The traffic summary's policy, from the correlation windows. */
+export function trafficPolicyOf(config: CorrelationConfig): TrafficPolicy {
+  return {
+    allowedLatenessMs: config.allowedLatenessMs,
+    horizonMs: config.contextHorizonMs,
+    rememberedSignals: config.limits.rememberedHealthySignals,
+  };
 }

@@ -34,7 +34,7 @@ export async function sweep(deps: SweeperDeps): Promise<SweepReport> {
       const result = await evolveScope(
         stateMachineArn,
         { mode: 'sweep', asOfMs: deps.clock() },
-        { store: deps.store, config: deps.config, delay: sleep, maxAttempts: 5 },
+        { store: deps.store, config: deps.config, retry: { delay: sleep, maxAttempts: 5 }, learnedLinks: [] },
       );
       if (result.partial)
         deps.logger.error(

@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { MemoryIncidentStore } from '../../src/adapters/memory-store.ts';
 import { generateEvents } from '../../src/workloads/mix.ts';
 import {
+  ANY_ORDER_CONFIG,
   type Delivery,
   deliver,
   deliveredRecords,
+  expectResolutionWithinAMinute,
   expectSameIncidents,
   referenceIncidents,
   signalsOfEvents,
@@ -41,19 +43,31 @@ const workloadArbitrary = fc
 
 describe('the pipeline on the memory store equals the reference model', () => {
   it('for 200 generated workloads, however they are delivered', async () => {
-    const coverage = { runs: 0, wide: 0, flaps: 0, composite: 0, viaFunction: 0, incidents: 0 };
+    const coverage = {
+      runs: 0,
+      wide: 0,
+      flaps: 0,
+      composite: 0,
+      viaFunction: 0,
+      incidents: 0,
+      resolutions: 0,
+    };
     await fc.assert(
       fc.asyncProperty(workloadArbitrary, async ([workload, delivery]) => {
         const mix = generateEvents(workload);
         const events = mix.events.map((generated) => generated.event);
         const signals = signalsOfEvents(events);
-        const expected = referenceIncidents(signals);
+        const expected = referenceIncidents(signals, ANY_ORDER_CONFIG);
         const records = deliveredRecords(events, delivery);
         const store = new MemoryIncidentStore();
 
-        await deliver(store, records, delivery);
+        await deliver(store, records, delivery, ANY_ORDER_CONFIG);
 
         expectSameIncidents(store.allIncidents(), expected);
+        coverage.resolutions += expectResolutionWithinAMinute(
+          expected,
+          referenceIncidents(signals, ANY_ORDER_CONFIG, 'exact'),
+        );
         coverage.runs += 1;
         coverage.incidents += expected.length;
         if (widestBatchScopes(records, signals, delivery.batchSize) >= 3 * delivery.scopeConcurrency)
@@ -71,5 +85,6 @@ describe('the pipeline on the memory store equals the reference model', () => {
     expect(coverage.flaps).toBeGreaterThanOrEqual(5);
     expect(coverage.composite).toBeGreaterThanOrEqual(20);
     expect(coverage.viaFunction).toBeGreaterThanOrEqual(20);
+    expect(coverage.resolutions).toBeGreaterThanOrEqual(100);
   }, 300_000);
 });

@@ -1,7 +1,7 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { pino } from 'pino';
 import { expect } from 'vitest';
-import { type CorrelationConfig, DEFAULT_CONFIG } from '../../src/core/config.ts';
+import { type CorrelationConfig, DEFAULT_CONFIG, withConfig } from '../../src/core/config.ts';
 import type { Incident } from '../../src/core/incident/types.ts';
 import type { IncidentStore } from '../../src/core/pipeline/ports.ts';
 import { normalizeEvent } from '../../src/core/signals/normalize.ts';
@@ -35,6 +35,39 @@ export interface Delivery {
   /** Consumers racing on the same store, each taking every n-th batch (several shards, or retries). */
   readonly consumers: number;
   readonly scopeConcurrency: number;
+}
+
+/**
+ * For deliveries in any order: every healthy run within a day of the watermark is folded. The
+ * default allowed lateness (an hour, at most 4,096 remembered runs) is exceeded on purpose here:
+ * `full` reordering, held-back records and racing consumers drifting apart deliver runs hours late,
+ * and these tests check that merging is order-free for whatever arrives within the lateness. What
+ * happens past it is tested on its own (test/core/traffic/late-traffic.unit.test.ts).
+ */
+export const ANY_ORDER_CONFIG: CorrelationConfig = withConfig({
+  allowedLatenessMs: 24 * 60 * 60_000,
+  limits: { ...DEFAULT_CONFIG.limits, rememberedHealthySignals: 1_000_000 },
+});
+
+/**
+ * The precision the engine documents for resolution (docs/architecture.md, "Healthy traffic"): a
+ * resolution decided by a success is at most a minute after the exact one, never before it.
+ */
+export function expectResolutionWithinAMinute(
+  toTheMinute: readonly Incident[],
+  exact: readonly Incident[],
+): number {
+  const exactById = new Map(exact.map((incident) => [incident.id, incident]));
+  let compared = 0;
+  for (const incident of toTheMinute) {
+    const truth = exactById.get(incident.id);
+    if (truth === undefined || incident.resolvedAt === null || truth.resolvedAt === null) continue;
+    const lateByMs = Date.parse(incident.resolvedAt) - Date.parse(truth.resolvedAt);
+    expect(lateByMs, `resolution of ${incident.id}`).toBeGreaterThanOrEqual(0);
+    expect(lateByMs, `resolution of ${incident.id}`).toBeLessThan(60_000);
+    compared++;
+  }
+  return compared;
 }
 
 /** The signals a workload's events normalize to (what the reference model is given). */

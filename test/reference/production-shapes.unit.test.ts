@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemoryIncidentStore } from '../../src/adapters/memory-store.ts';
-import { contextClassOf } from '../../src/core/context/context-class.ts';
+import { isHealthyRun } from '../../src/core/signals/run-status.ts';
 import { generateBusy } from '../../src/workloads/busy.ts';
 import { generateFleet } from '../../src/workloads/fleet.ts';
 import {
+  ANY_ORDER_CONFIG,
   type Delivery,
   deliver,
   deliveredRecords,
@@ -39,11 +40,8 @@ describe('production shapes on the memory store equal the reference model', () =
     const busy = generateBusy({ seed: 7, rate: 2, durationMs: 3 * HOUR, outages: 2 });
     const events = busy.events.map((generated) => generated.event);
     const signals = signalsOfEvents(events);
-    const expected = referenceIncidents(signals);
-    const healthy = signals.filter((signal) => {
-      const contextClass = contextClassOf(signal);
-      return contextClass === 'succeeded' || contextClass === 'running';
-    });
+    const expected = referenceIncidents(signals, ANY_ORDER_CONFIG);
+    const healthy = signals.filter(isHealthyRun);
     expect(healthy.length).toBeGreaterThanOrEqual(10_000);
     // Two outages 90 minutes apart: two incidents, every failure on one of them, both resolved.
     expect(expected).toHaveLength(2);
@@ -53,7 +51,7 @@ describe('production shapes on the memory store equal the reference model', () =
     await fc.assert(
       fc.asyncProperty(deliveryArbitrary(fc.integer({ min: 100, max: 500 })), async (delivery) => {
         const store = new MemoryIncidentStore();
-        await deliver(store, deliveredRecords(events, delivery), delivery);
+        await deliver(store, deliveredRecords(events, delivery), delivery, ANY_ORDER_CONFIG);
         expectSameIncidents(store.allIncidents(), expected);
       }),
       { numRuns: 2 },
@@ -70,7 +68,7 @@ describe('production shapes on the memory store equal the reference model', () =
     });
     const events = fleet.events.map((generated) => generated.event);
     const signals = signalsOfEvents(events);
-    const expected = referenceIncidents(signals);
+    const expected = referenceIncidents(signals, ANY_ORDER_CONFIG);
     expect(expected).toHaveLength(40);
 
     await fc.assert(
@@ -80,7 +78,7 @@ describe('production shapes on the memory store equal the reference model', () =
           3 * delivery.scopeConcurrency,
         );
         const store = new MemoryIncidentStore();
-        await deliver(store, records, delivery);
+        await deliver(store, records, delivery, ANY_ORDER_CONFIG);
         expectSameIncidents(store.allIncidents(), expected);
       }),
       { numRuns: 2 },

@@ -66,12 +66,12 @@ export class InstrumentedStore implements IncidentStore {
     return this.call('contextBetween', () => this.inner.contextBetween(range));
   }
 
-  contextEdge(range: ContextRange, edge: 'first' | 'last'): Promise<Signal | undefined> {
-    return this.call('contextEdge', () => this.inner.contextEdge(range, edge));
-  }
-
   loadScope(stateMachineArn: string): Promise<ScopeState> {
     return this.call('loadScope', () => this.inner.loadScope(stateMachineArn));
+  }
+
+  loadScopes(stateMachineArns: readonly string[]): Promise<ReadonlyMap<string, ScopeState>> {
+    return this.call('loadScopes', () => this.inner.loadScopes(stateMachineArns));
   }
 
   commitScope(stateMachineArn: string, expectedVersion: number, change: ScopeChange): Promise<CommitOutcome> {

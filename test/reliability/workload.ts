@@ -2,9 +2,9 @@ import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { pino } from 'pino';
 import { MemoryIncidentStore } from '../../src/adapters/memory-store.ts';
-import { DEFAULT_CONFIG } from '../../src/core/config.ts';
 import type { Incident } from '../../src/core/incident/types.ts';
 import type { IncidentStore } from '../../src/core/pipeline/ports.ts';
+import { isHealthyRun } from '../../src/core/signals/run-status.ts';
 import { createKinesisConsumer, type KinesisConsumer } from '../../src/runtime/kinesis-consumer.ts';
 import type { GeneratedMix } from '../../src/workloads/generated.ts';
 import {
@@ -16,8 +16,14 @@ import {
 import { generateEvents } from '../../src/workloads/mix.ts';
 import { Random } from '../../src/workloads/random.ts';
 import { POISON_KINDS, type PoisonKind, poisonSpec, quarantinedBytesOf } from '../builders/poison.ts';
-import { signalsOfEvents } from '../reference/differential.ts';
+import { ANY_ORDER_CONFIG, signalsOfEvents } from '../reference/differential.ts';
 import { referenceIncidents } from '../reference/reference-model.ts';
+
+/**
+ * These variants shuffle and duplicate across the whole stream, far past the default allowed
+ * lateness: they check merging is order-free within the lateness (see ANY_ORDER_CONFIG).
+ */
+export const RELIABILITY_CONFIG = ANY_ORDER_CONFIG;
 
 /**
  * The reliability suite's workloads: one generated event mix, turned into record streams that go
@@ -33,7 +39,7 @@ export interface StreamEntry {
 export interface ReliabilityWorkload {
   readonly mix: GeneratedMix;
   readonly entries: readonly StreamEntry[];
-  /** Every signal the events normalize to, by id, with the subjects it must be kept under. */
+  /** Every signal kept as context (healthy runs are summarized instead), by id, with its subjects. */
   readonly signals: ReadonlyMap<string, readonly string[]>;
   /** The reference model's incidents for these events: what every variant must end with. */
   readonly expected: readonly Incident[];
@@ -46,12 +52,14 @@ export function reliabilityWorkload(
 ): ReliabilityWorkload {
   const mix = generateEvents({ seed, events, stateMachines });
   const normalized = signalsOfEvents(mix.events.map((generated) => generated.event));
-  const signals = new Map(normalized.map((signal) => [signal.signalId, signal.subjects]));
+  const signals = new Map(
+    normalized.filter((signal) => !isHealthyRun(signal)).map((signal) => [signal.signalId, signal.subjects]),
+  );
   return {
     mix,
     entries: mix.events.map((generated) => ({ spec: recordSpecOf(generated.event) })),
     signals,
-    expected: referenceIncidents(normalized),
+    expected: referenceIncidents(normalized, RELIABILITY_CONFIG),
   };
 }
 
@@ -103,7 +111,12 @@ export function framed(entries: readonly StreamEntry[]): FramedStream {
 }
 
 export function consumerOn(store: IncidentStore, clock: () => number = Date.now): KinesisConsumer {
-  return createKinesisConsumer({ store, config: DEFAULT_CONFIG, logger: pino({ level: 'silent' }), clock });
+  return createKinesisConsumer({
+    store,
+    config: RELIABILITY_CONFIG,
+    logger: pino({ level: 'silent' }),
+    clock,
+  });
 }
 
 export function memoryConsumer(): {

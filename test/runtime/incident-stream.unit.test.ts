@@ -4,13 +4,20 @@ import type { PublishableChange } from '../../src/adapters/publishers/change-pub
 import { DEFAULT_CONFIG } from '../../src/core/config.ts';
 import { correlateScope } from '../../src/core/incident/correlate.ts';
 import { Topology } from '../../src/core/topology/graph.ts';
+import { summarizeTraffic } from '../../src/core/traffic/traffic.ts';
 import { createIncidentStreamHandler, whatChanged } from '../../src/runtime/incident-stream.ts';
 import { headerImage, streamRecord } from '../adapters/dynamodb/stream-records.ts';
 import { execution, minutes, stateMachineArn } from '../builders/signals.ts';
 
 const silent = pino({ level: 'silent' });
 const incidentOf = (signals: Parameters<typeof correlateScope>[1]) =>
-  correlateScope(stateMachineArn(), signals, new Topology([]), DEFAULT_CONFIG)[0];
+  correlateScope(
+    stateMachineArn(),
+    signals,
+    new Topology([]),
+    summarizeTraffic([...signals]),
+    DEFAULT_CONFIG,
+  )[0];
 
 describe('the incident stream handler', () => {
   it('publishes opened and resolved changes with routing attributes and skips other items', async () => {

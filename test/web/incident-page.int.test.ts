@@ -81,7 +81,7 @@ describe('the incident page in a browser', () => {
       expect(await texts(page, '[data-testid=incident-row] [data-testid=severity]')).toEqual(['SEV2']);
       expect(await row.locator('[data-testid=status]').textContent()).toBe('RESOLVED');
       expect(await row.locator('[data-testid=incident-link]').textContent()).toBe(
-        'checkout: 3 execution(s) failed (PaymentGatewayTimeout, States.Timeout)',
+        'checkout: 3 of 5 runs failed (60%); 0% in the hour before (PaymentGatewayTimeout, States.Timeout)',
       );
       expect(await row.locator('[data-testid=failed-count]').textContent()).toBe('3');
       expect(await row.locator('[data-testid=alarm-count]').textContent()).toBe('3');
@@ -162,7 +162,8 @@ describe('the incident page in a browser', () => {
 
   it("draws the demo incident's runs, alarm bands, API calls and open/resolve marks on one axis", async () => {
     const detail = await demo.app.queries.getIncident(demo.incidentId);
-    expect(detail?.executions).toHaveLength(5);
+    // Failed, aborted and timed-out runs are listed; healthy ones are counted (traffic summary).
+    expect(detail?.executions).toHaveLength(4);
     await withPage(async (page) => {
       await page.goto(`${demo.url}incidents/${demo.incidentId}`);
       await page.locator('[data-testid=timeline-chart]').waitFor();
@@ -173,14 +174,12 @@ describe('the incident page in a browser', () => {
         'FAILED',
         'ABORTED',
         'TIMED_OUT',
-        'SUCCEEDED',
       ]);
       expect(await attributes(page, '[data-testid=execution-bar]', 'class')).toEqual([
         'bar tone-failed',
         'bar tone-failed',
         'bar tone-aborted',
         'bar tone-failed',
-        'bar tone-succeeded',
       ]);
       const bars = await page
         .locator('[data-testid=execution-bar]')
@@ -235,12 +234,12 @@ describe('the incident page in a browser', () => {
       await page.goto(`${demo.url}incidents/${demo.incidentId}`);
       await page.locator('[data-testid=hints]').waitFor();
       expect(await page.locator('h1').textContent()).toBe(
-        'checkout: 3 execution(s) failed (PaymentGatewayTimeout, States.Timeout)',
+        'checkout: 3 of 5 runs failed (60%); 0% in the hour before (PaymentGatewayTimeout, States.Timeout)',
       );
       expect(await texts(page, 'main h2')).toEqual([
         'Timeline',
         'Hints',
-        'Executions (5)',
+        'Executions (4)',
         'Linked alarms (3)',
         'API calls (3)',
         'Timeline entries',
@@ -267,7 +266,7 @@ describe('the incident page in a browser', () => {
       expect(await page.locator('#call-1').textContent()).toContain('StopExecution');
 
       const runs = page.locator('[data-testid=execution-row]');
-      expect(await runs.count()).toBe(5);
+      expect(await runs.count()).toBe(4);
       expect(await runs.first().locator('[data-testid=execution-error]').textContent()).toBe(
         'PaymentGatewayTimeout',
       );
@@ -324,7 +323,7 @@ describe('the incident page in a browser', () => {
           .locator('[data-testid=timeline-chart]')
           .evaluate((svg) => svg.getBoundingClientRect().width);
         expect(chartWidth).toBeLessThanOrEqual(390);
-        expect(await page.locator('[data-testid=execution-bar]').count()).toBe(5);
+        expect(await page.locator('[data-testid=execution-bar]').count()).toBe(4);
       },
       { width: 390, height: 844 },
     );
@@ -398,7 +397,7 @@ describe('the incident page in a browser', () => {
       expect(await main(['send', file, '--data-dir', demo.dataDir], sent)).toBe(0);
       expect(sent.out()).toMatch(/^2 event\(s\) read, 2 record\(s\) sent/);
 
-      const title = `markup-probe: 1 execution(s) failed (${ERROR})`;
+      const title = `markup-probe: 1 of 1 runs failed (100%); no runs finished in the hour before (${ERROR})`;
       const newRow = page.locator('[data-testid=incident-row]', { hasText: 'markup-probe' });
       await newRow.locator('[data-testid=incident-link]', { hasText: title }).waitFor({ timeout: 30_000 });
       expect(await page.evaluate(() => document.body.dataset.sameDocument)).toBe('yes');

@@ -1,7 +1,8 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   TransactWriteCommand,
   type TransactWriteItem,
 } from '@aws-sdk/lib-dynamodb';
@@ -16,6 +17,7 @@ import type {
 } from '../../core/pipeline/ports.ts';
 import type { Signal } from '../../core/signals/types.ts';
 import type { Link } from '../../core/topology/links.ts';
+import { EMPTY_TRAFFIC } from '../../core/traffic/traffic.ts';
 import {
   batchGetAll,
   batchPutAll,
@@ -46,8 +48,10 @@ import {
 import { DEFAULT_TRANSACTION_LIMITS, planCommit, type TransactionLimits } from './scope-commit.ts';
 import { callDynamo, cancellationFailure, cancellationOutcome, storeFailure } from './store-errors.ts';
 import { contextItems, linkItems, quarantineItem } from './store-items.ts';
+import { decodeTraffic } from './traffic-codec.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const MAX_REMEMBERED_STATES = 1_000;
 
 export interface DynamoDbStoreOptions {
   /** How long signals stay as context after their event time (or after now, if later). */
@@ -170,43 +174,64 @@ export class DynamoDbIncidentStore implements IncidentStore {
     return { signals: [...found.values()], complete };
   }
 
-  async contextEdge(range: ContextRange, edge: 'first' | 'last'): Promise<Signal | undefined> {
-    const condition = contextSkCondition(range.fromMs, range.toMs);
-    if (condition.kind === 'empty') return undefined;
-    const forward = edge === 'first';
-    const reads = await mapConcurrent(uniqueSubjects(range), this.context.concurrency, (subject) =>
-      queryAll(this.context, contextQuery(contextPk(range.contextClass, subject), condition, forward), 1),
-    );
-    let best: Signal | undefined;
-    for (const { items } of reads) {
-      const [item] = items;
-      if (item === undefined) continue;
-      const signal = parseSignalItem(item);
-      if (!inRange(signal, range)) continue;
-      // Ties on event time go by signal id, the order of the sort key within a partition.
-      const order = best === undefined ? 0 : compareSignals(signal, best);
-      if (best === undefined || (forward ? order < 0 : order > 0)) best = signal;
-    }
-    return best;
-  }
-
   /**
    * One strongly consistent GetItem of the scope's STATE item: its `recent` list carries all the
-   * engine needs of each incident (id, status, opening, digest), so no incident is read here.
+   * engine needs of each incident (id, status, opening, resolution, digest) and its traffic summary
+   * stands for the scope's healthy runs, so nothing else is read here.
    */
   async loadScope(stateMachineArn: string): Promise<ScopeState> {
-    const state = await this.readState(stateMachineArn);
-    if (state === undefined) return { incidents: [], digests: new Map(), version: 0 };
+    return this.scopeStateOf(stateMachineArn, await this.readState(stateMachineArn));
+  }
+
+  /** The STATE items of a batch's scopes in one BatchGetItem per hundred, strongly consistent. */
+  async loadScopes(stateMachineArns: readonly string[]): Promise<ReadonlyMap<string, ScopeState>> {
+    const items = await batchGetAll(this.context, stateMachineArns.map(scopeStateKey));
+    const found = new Map(
+      items.map((raw) => {
+        const item = parseScopeStateItem(raw);
+        return [item.stateMachineArn, item] as const;
+      }),
+    );
+    return new Map(stateMachineArns.map((arn) => [arn, this.scopeStateOf(arn, found.get(arn))]));
+  }
+
+  private scopeStateOf(stateMachineArn: string, item: ScopeStateItem | undefined): ScopeState {
+    if (item === undefined) {
+      this.loaded.delete(stateMachineArn);
+      return { incidents: [], digests: new Map(), traffic: EMPTY_TRAFFIC, version: 0 };
+    }
+    this.remember(item);
     const digests = new Map<string, string>();
-    for (const { id, digest } of state.recent) {
+    for (const { id, digest } of item.recent) {
       // Entries written before digests were kept in STATE have none: the engine rewrites those once.
       if (digest !== undefined) digests.set(id, digest);
     }
     return {
-      incidents: state.recent.map(({ id, status, openedAt }) => ({ id, status, openedAt })),
+      incidents: item.recent.map(({ id, status, openedAt, resolvedAt }) => ({
+        id,
+        status,
+        openedAt,
+        resolvedAt,
+      })),
       digests,
-      version: state.version,
+      traffic: decodeTraffic(item.traffic, stateMachineArn),
+      version: item.version,
     };
+  }
+
+  /**
+   * The STATE item last loaded per scope, so a commit right after a load does not read it again.
+   * Bounded: a commit takes its entry out, and at most `MAX_REMEMBERED_STATES` are kept.
+   */
+  private readonly loaded = new Map<string, ScopeStateItem>();
+
+  private remember(item: ScopeStateItem): void {
+    this.loaded.delete(item.stateMachineArn);
+    this.loaded.set(item.stateMachineArn, item);
+    if (this.loaded.size > MAX_REMEMBERED_STATES) {
+      const oldest = this.loaded.keys().next();
+      if (oldest.done !== true) this.loaded.delete(oldest.value);
+    }
   }
 
   async commitScope(
@@ -215,8 +240,16 @@ export class DynamoDbIncidentStore implements IncidentStore {
     change: ScopeChange,
   ): Promise<CommitOutcome> {
     // The STATE read comes first and the indexes after it: if another commit lands in between,
-    // our transaction's version condition fails, so a stale index never decides what to skip.
-    const previous = await this.readState(stateMachineArn);
+    // our transaction's version condition fails, so a stale index never decides what to skip. The
+    // item the load found serves when its version is the expected one: the condition still guards.
+    const remembered = this.loaded.get(stateMachineArn);
+    this.loaded.delete(stateMachineArn);
+    const previous =
+      expectedVersion === 0
+        ? undefined
+        : remembered?.version === expectedVersion
+          ? remembered
+          : await this.readState(stateMachineArn);
     if ((previous?.version ?? 0) !== expectedVersion) return 'conflict';
     const indexItems = await batchGetAll(
       this.context,
@@ -241,6 +274,12 @@ export class DynamoDbIncidentStore implements IncidentStore {
       transactionLimits: this.options.transactionLimits,
     });
     await batchPutAll(this.context, plan.timelinePuts);
+    const [only, ...more] = plan.transactions;
+    const [statePut, ...others] = only ?? [];
+    // A commit of the summary alone (healthy traffic, no incident changed) is one conditional
+    // PutItem: a one-action transaction would cost twice the write capacity.
+    if (more.length === 0 && others.length === 0 && statePut?.Put !== undefined)
+      return this.conditionalPut(statePut.Put);
     for (const actions of plan.transactions) {
       // A split commit that loses the race after its first part reports a conflict too: the
       // caller then re-derives against the newer version and writes whatever is still missing.
@@ -280,6 +319,17 @@ export class DynamoDbIncidentStore implements IncidentStore {
       ),
     );
     return pages.flatMap(({ items }) => items.map(parseLinkItem));
+  }
+
+  private async conditionalPut(put: NonNullable<TransactWriteItem['Put']>): Promise<CommitOutcome> {
+    const { client, tableName } = this.context;
+    try {
+      await client.send(new PutCommand({ ...put, TableName: tableName }));
+      return 'committed';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'conflict';
+      throw storeFailure('PutItem', tableName, error);
+    }
   }
 
   /** One transaction: the version condition failing (or racing) on the STATE item is a conflict. */
@@ -337,6 +387,3 @@ function contextQuery(pk: string, condition: ContextSkCondition, forward: boolea
 function inRange(signal: Signal, range: ContextRange): boolean {
   return signal.eventTimeMs >= range.fromMs && (range.toMs === undefined || signal.eventTimeMs <= range.toMs);
 }
-
-const compareSignals = (a: Signal, b: Signal): number =>
-  a.eventTimeMs - b.eventTimeMs || (a.signalId < b.signalId ? -1 : a.signalId > b.signalId ? 1 : 0);

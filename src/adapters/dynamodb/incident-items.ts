@@ -138,6 +138,7 @@ function headerItem(
     timelineOmitted: header.timelineOmitted,
     omitted: header.omitted,
     signalCount: header.signalCount,
+    traffic: header.traffic,
     scopeVersion: meta.scopeVersion,
     updatedAt: meta.updatedAt,
     shrunk,
@@ -248,5 +249,11 @@ export function engineIncident(
       hints: header.omitted.hints,
     },
     signalCount: header.signalCount,
+    traffic: {
+      started: header.traffic.started,
+      succeeded: header.traffic.succeeded,
+      failed: header.traffic.failed,
+      hourBefore: { finished: header.traffic.hourBefore.finished, failed: header.traffic.hourBefore.failed },
+    },
   };
 }

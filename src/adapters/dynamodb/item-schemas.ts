@@ -60,6 +60,9 @@ function malformed(what: string, item: RawItem, error: z.ZodError): MalformedIte
 }
 
 const keyFields = { pk: z.string(), sk: z.string() };
+
+/** The format a STATE item's `stateFormat` names; bump it (and read the older one) when it changes. */
+export const STATE_FORMAT = 2;
 const isoText = z.string().min(1);
 const count = z.number().int().nonnegative();
 
@@ -184,6 +187,13 @@ const omissionsSchema = z.object({
   apiCalls: count,
   hints: count,
 });
+const incidentTrafficSchema = z.object({
+  started: count,
+  succeeded: count,
+  failed: count,
+  hourBefore: z.object({ finished: count, failed: count }),
+});
+
 export const storedStatusSchema = z.enum(['OPEN', 'RESOLVED', 'SUPERSEDED']);
 
 /**
@@ -212,6 +222,13 @@ export const incidentHeaderSchema = z
     timelineOmitted: count,
     /** Absent on headers written before it existed: nothing was counted as left out then. */
     omitted: omissionsSchema.default(() => ({ executions: 0, alarms: 0, apiCalls: 0, hints: 0 })),
+    /** Absent on headers written before traffic summaries: nothing was counted then. */
+    traffic: incidentTrafficSchema.default(() => ({
+      started: 0,
+      succeeded: 0,
+      failed: 0,
+      hourBefore: { finished: 0, failed: 0 },
+    })),
     signalCount: count,
     mergedInto: z.string().optional(),
     scopeVersion: z.number().int().positive(),
@@ -289,6 +306,8 @@ const recentIncidentSchema = z.object({
   id: z.string().min(1),
   openedAt: isoText,
   status: z.enum(['OPEN', 'RESOLVED']),
+  /** Absent on entries written before it was kept; null while open. */
+  resolvedAt: isoText.nullable().optional(),
   /**
    * `incidentDigest` of the incident as the engine derived it (the header's `derivedDigest`).
    * Absent on entries written before it was kept here: the engine then rewrites the incident once.
@@ -311,6 +330,13 @@ const scopeStateItemSchema = z.object({
   /** The incident the OPEN pointer names, so a commit knows whether to move or delete it. */
   openIncidentId: z.string().optional(),
   updatedAt: isoText,
+  /**
+   * The STATE item's format: 2 since the traffic summary. Absent on items of the first engine,
+   * which read as format 1 with an empty summary (docs/architecture.md, "Existing tables").
+   */
+  stateFormat: z.literal(STATE_FORMAT).optional(),
+  /** The scope's traffic summary (core/traffic/traffic.ts) as gzipped JSON, decoded by `decodeTraffic`. */
+  traffic: z.instanceof(Uint8Array).optional(),
 });
 
 export type ScopeStateItem = z.output<typeof scopeStateItemSchema>;

@@ -73,28 +73,18 @@ export const openPointerKey = (stateMachineArn: string): ItemKey => ({
   sk: OPEN_POINTER_SK,
 });
 
-// Context: each signal under each of its subjects, filed by its context class (contextClassOf), sorted
-// by event time. Layout, since context classes:
+// Context: each decisive signal and API call under each of its subjects, filed by its context class
+// (contextClassOf), sorted by event time. Healthy runs are not context: they are folded into the
+// scope's traffic summary on its STATE item. Layout:
 //   decisive   CTX#<subject>    failures, timeouts, aborts, redrives, unknown statuses, alarms
 //   api-call   CTXA#<subject>   CloudTrail calls
-//   succeeded  CTXS#<subject>   SUCCEEDED executions
-//   running    CTXR#<subject>   RUNNING executions
-// with the same sort key in every class: `<isoTime(eventTimeMs)>#<signalId>`. Before classes, every
-// signal was kept under CTX#<subject>, so decisive keeps that prefix.
-//
-// Migration: none is needed, and there is no command for it. Items written by earlier versions stay
-// in CTX# and are read back as decisive (a superset of what the engine asks for there: it tells
-// signals apart by their kind, not by the partition they came from) until their TTL expires, 14 days
-// after their event time or write (`contextRetentionMs`; DynamoDB may take a few more days to delete
-// expired items, and reads only reach back as far as the engine's horizon anyway). Until then,
-// healthy traffic written before the upgrade is seen only through decisive reads, and a busy state
-// machine's old CTX# partition may make its decisive reads hit `maxContextItemsPerRead` and say
-// `complete: false`.
+// with the same sort key in both: `<isoTime(eventTimeMs)>#<signalId>`. Before context classes every
+// signal was kept under CTX#<subject>, so decisive keeps that prefix; the first engine with classes
+// also wrote CTXS#/CTXR# partitions for healthy runs, which nothing reads any more (see
+// docs/architecture.md, "Existing tables": they expire by TTL, no migration is needed).
 export const CONTEXT_PREFIX: Readonly<Record<ContextClass, string>> = {
   decisive: 'CTX#',
   'api-call': 'CTXA#',
-  succeeded: 'CTXS#',
-  running: 'CTXR#',
 };
 
 export const contextPk = (contextClass: ContextClass, subject: string): string =>
@@ -107,10 +97,12 @@ export const contextPk = (contextClass: ContextClass, subject: string): string =
 export const contextSk = (eventTimeMs: number, signalId: string): string =>
   `${isoTime(eventTimeMs)}#${signalId}`;
 
-export const contextKey = (subject: string, signal: Signal): ItemKey => ({
-  pk: contextPk(contextClassOf(signal), subject),
-  sk: contextSk(signal.eventTimeMs, signal.signalId),
-});
+/** Undefined for a healthy run, which is never kept as context. */
+export function contextKey(subject: string, signal: Signal): ItemKey | undefined {
+  const contextClass = contextClassOf(signal);
+  if (contextClass === undefined) return undefined;
+  return { pk: contextPk(contextClass, subject), sk: contextSk(signal.eventTimeMs, signal.signalId) };
+}
 
 /**
  * The sort-key condition selecting exactly `fromMs <= eventTimeMs <= toMs` (integer event times, as

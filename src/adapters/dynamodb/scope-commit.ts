@@ -3,7 +3,7 @@ import { incidentDigest } from '../../core/incident/digest.ts';
 import type { Incident } from '../../core/incident/types.ts';
 import type { ScopeChange } from '../../core/pipeline/ports.ts';
 import { type HeaderMeta, type Item, type ItemLimits, incidentItems } from './incident-items.ts';
-import type { RecentIncident, ScopeStateItem } from './item-schemas.ts';
+import { type RecentIncident, type ScopeStateItem, STATE_FORMAT } from './item-schemas.ts';
 import { serializedSize } from './item-size.ts';
 import {
   ItemType,
@@ -13,6 +13,7 @@ import {
   scopeStateKey,
   statusGsiPk,
 } from './keys.ts';
+import { encodeTraffic } from './traffic-codec.ts';
 
 /**
  * Plans the writes of one `commitScope`, purely: which timeline items to put first, then the
@@ -113,6 +114,7 @@ export function planCommit(input: CommitPlanInput): CommitPlan {
   }
 
   const previousRecent = previous?.recent ?? [];
+  const traffic = encodeTraffic(change.traffic);
   const recent = recentAfter(previousRecent, change, input.maxRecentIncidents, digests);
   const open = recent.find((incident) => incident.status === 'OPEN');
   const pointer = pointerAction(tableName, stateMachineArn, previous?.openIncidentId, open, input.updatedAt);
@@ -122,7 +124,7 @@ export function planCommit(input: CommitPlanInput): CommitPlan {
     input.transactionLimits,
     // Every transaction carries the STATE put as well. A part's STATE (below) lists at most as many
     // entries of the same shape, a few bytes apart: the budget's margin below 4 MB absorbs that.
-    stateItem(stateMachineArn, 0, recent, open, input.updatedAt),
+    stateItem(stateMachineArn, 0, recent, open, input.updatedAt, traffic),
   );
 
   // Each part's STATE lists only what has landed once that part has: `loadScope` reads nothing but
@@ -136,10 +138,10 @@ export function planCommit(input: CommitPlanInput): CommitPlan {
       if (changed !== undefined) landed.push(changed);
       if (superseded !== undefined) landedSuperseded.push(superseded);
     }
-    const partChange = { incidents: landed, superseded: landedSuperseded };
+    const partChange = { incidents: landed, superseded: landedSuperseded, traffic: change.traffic };
     const partRecent = recentAfter(previousRecent, partChange, input.maxRecentIncidents, digests);
     const version = input.expectedVersion + index;
-    const state = stateItem(stateMachineArn, version + 1, partRecent, open, input.updatedAt);
+    const state = stateItem(stateMachineArn, version + 1, partRecent, open, input.updatedAt, traffic);
     return [statePut(tableName, state, version), ...chunk.actions.map((action) => action.item)];
   });
   return { timelinePuts, transactions };
@@ -158,8 +160,8 @@ export function recentAfter(
   const superseded = new Set(change.superseded.map(({ id }) => id));
   const byId = new Map(before.filter(({ id }) => !superseded.has(id)).map((entry) => [entry.id, entry]));
   for (const incident of change.incidents) {
-    const { id, openedAt, status } = incident;
-    byId.set(id, { id, openedAt, status, digest: digests.get(id) ?? incidentDigest(incident) });
+    const { id, openedAt, status, resolvedAt } = incident;
+    byId.set(id, { id, openedAt, status, resolvedAt, digest: digests.get(id) ?? incidentDigest(incident) });
   }
   return [...byId.values()]
     .sort((a, b) => compareDescending(a.openedAt, b.openedAt) || compareDescending(a.id, b.id))
@@ -174,18 +176,26 @@ function stateItem(
   recent: readonly RecentIncident[],
   open: RecentIncident | undefined,
   updatedAt: string,
+  traffic: Uint8Array,
 ): Item {
   return {
     ...scopeStateKey(stateMachineArn),
     type: ItemType.scope,
     stateMachineArn,
     version,
-    // Spelled out: DynamoDB has no `undefined`, and an entry without a digest has no such attribute.
-    recent: recent.map(({ id, openedAt, status, digest }) =>
-      digest === undefined ? { id, openedAt, status } : { id, openedAt, status, digest },
-    ),
+    stateFormat: STATE_FORMAT,
+    // Spelled out: DynamoDB has no `undefined`; an entry without a digest or a known resolution
+    // (written by an earlier version) has no such attribute.
+    recent: recent.map(({ id, openedAt, status, resolvedAt, digest }) => ({
+      id,
+      openedAt,
+      status,
+      ...(resolvedAt === undefined ? {} : { resolvedAt }),
+      ...(digest === undefined ? {} : { digest }),
+    })),
     ...(open === undefined ? {} : { openIncidentId: open.id }),
     updatedAt,
+    traffic,
   };
 }
 

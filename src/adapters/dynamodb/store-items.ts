@@ -16,15 +16,21 @@ import { contextKey, ItemType, linkItemKey, quarantineKey, reverseLinkItemKey, t
 export function contextItems(signal: Signal, nowMs: number, retentionMs: number): Item[] {
   const json = JSON.stringify(signal);
   const expiresAt = ttlSeconds(Math.max(signal.eventTimeMs, nowMs) + retentionMs);
-  return signal.subjects.map((subject) => ({
-    ...contextKey(subject, signal),
-    type: ItemType.signal,
-    signalId: signal.signalId,
-    kind: signal.kind,
-    eventTime: signal.eventTime,
-    signal: json,
-    expiresAt,
-  }));
+  return signal.subjects.flatMap((subject) => {
+    const key = contextKey(subject, signal);
+    if (key === undefined) return [];
+    return [
+      {
+        ...key,
+        type: ItemType.signal,
+        signalId: signal.signalId,
+        kind: signal.kind,
+        eventTime: signal.eventTime,
+        signal: json,
+        expiresAt,
+      },
+    ];
+  });
 }
 
 /** Both directions, so either side is one Query. */

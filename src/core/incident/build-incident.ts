@@ -1,32 +1,46 @@
 import { createHash } from 'node:crypto';
 import type { CorrelationConfig } from '../config.ts';
+import { isFailedStatus } from '../signals/run-status.ts';
 import type { AlarmStateSignal, ApiCallSignal, ExecutionSignal, Signal } from '../signals/types.ts';
+import { type HealthyTraffic, MINUTE_MS, minuteOf } from '../traffic/traffic.ts';
 import { iso, shortName } from './describe.ts';
 import type { Episode } from './episodes.ts';
 import { hintsFor } from './hints.ts';
 import type { ScopedAlarm, ScopeSignals } from './scope-signals.ts';
 import { severityOf } from './severity.ts';
 import { timelineFor } from './timeline.ts';
-import type { Incident, IncidentActor, IncidentAlarm, IncidentApiCall, IncidentExecution } from './types.ts';
-
-const FAILED = new Set(['FAILED', 'TIMED_OUT']);
+import type {
+  Incident,
+  IncidentActor,
+  IncidentAlarm,
+  IncidentApiCall,
+  IncidentExecution,
+  IncidentTraffic,
+} from './types.ts';
 
 /** Stable across replays: the scope plus the earliest trigger, never a counter or a clock. */
 export function incidentIdFor(stateMachineArn: string, firstTriggerSignalId: string): string {
   return `inc-${createHash('sha256').update(`${stateMachineArn}|${firstTriggerSignalId}`).digest('hex').slice(0, 20)}`;
 }
 
-export function buildIncident(scope: ScopeSignals, episode: Episode, config: CorrelationConfig): Incident {
+export function buildIncident(
+  scope: ScopeSignals,
+  episode: Episode,
+  traffic: HealthyTraffic,
+  config: CorrelationConfig,
+): Incident {
   const first = episode.triggers[0];
   if (first === undefined) throw new Error('an episode always has a trigger');
   const inRange = (signal: Signal, lookbackMs: number): boolean =>
     signal.eventTimeMs >= episode.startMs - lookbackMs && signal.eventTimeMs <= episode.endMs;
 
-  const runs = latestRuns(scope.executions.filter((e) => e.status !== 'RUNNING' && inRange(e, 0)));
-  const failedRuns = runs.filter((e) => FAILED.has(e.status));
+  const runs = latestRuns(scope.executions.filter((e) => inRange(e, 0)));
+  const failedRuns = runs.filter((e) => isFailedStatus(e.status));
   const abortedRuns = runs.filter((e) => e.status === 'ABORTED');
+  const around = trafficAround(scope, episode, traffic, failedRuns.length);
   const counts: Record<string, number> = {};
   for (const run of runs) counts[run.status] = (counts[run.status] ?? 0) + 1;
+  if (around.succeeded > 0) counts.SUCCEEDED = (counts.SUCCEEDED ?? 0) + around.succeeded;
 
   const alarmWindows = [...scope.alarms.values()]
     .map((alarm) => ({
@@ -51,8 +65,8 @@ export function buildIncident(scope: ScopeSignals, episode: Episode, config: Cor
   const hints = hintsFor(
     {
       stateMachineArn: scope.stateMachineArn,
-      firstFailureMs: Math.min(
-        ...[...failedRuns, ...abortedRuns].map((e) => e.eventTimeMs),
+      firstFailureMs: [...failedRuns, ...abortedRuns].reduce(
+        (earliest, e) => Math.min(earliest, e.eventTimeMs),
         episode.lastTriggerMs,
       ),
       failedExecutions: failedRuns,
@@ -69,14 +83,18 @@ export function buildIncident(scope: ScopeSignals, episode: Episode, config: Cor
     ...alarmWindows.flatMap((w) => [...w.transitionsInWindow, ...w.configsInWindow]),
     ...apiCalls,
   ];
-  const lastSignalMs = Math.max(...contributing.map((s) => s.eventTimeMs), episode.lastTriggerMs);
+  // A loop, not Math.max(...spread): an outage can have more failed runs than the stack has room for.
+  const lastSignalMs = contributing.reduce(
+    (latest, s) => Math.max(latest, s.eventTimeMs),
+    episode.lastTriggerMs,
+  );
   const { entries, omitted } = timelineFor(contributing, episode, config.limits.timeline);
   const resolvedAt = episode.resolvedAtMs === undefined ? null : iso(episode.resolvedAtMs);
 
   return {
     id: incidentIdFor(scope.stateMachineArn, first.signal.signalId),
     stateMachineArn: scope.stateMachineArn,
-    title: titleFor(scope.stateMachineArn, failedRuns, abortedRuns, first.signal),
+    title: titleFor(scope.stateMachineArn, failedRuns, abortedRuns, first.signal, around),
     status: resolvedAt === null ? 'OPEN' : 'RESOLVED',
     severity,
     openedAt: iso(episode.startMs),
@@ -100,6 +118,36 @@ export function buildIncident(scope: ScopeSignals, episode: Episode, config: Cor
       hints: Math.max(0, hints.length - config.limits.hints),
     },
     signalCount: new Set(contributing.map((s) => s.signalId)).size,
+    traffic: around,
+  };
+}
+
+/**
+ * Runs while the incident was open (up to the watermark if it still is) and in the hour before it,
+ * in whole minutes: healthy runs come from the traffic summary, failed ones are counted exactly.
+ */
+function trafficAround(
+  scope: ScopeSignals,
+  episode: Episode,
+  traffic: HealthyTraffic,
+  failedWhileOpen: number,
+): IncidentTraffic {
+  const watermarkMs = Math.max(scope.latestEventMs, traffic.watermarkMs ?? Number.NEGATIVE_INFINITY);
+  const openUntilMs = Number.isFinite(episode.endMs) ? episode.endMs : Math.max(watermarkMs, episode.startMs);
+  const open = traffic.runsBetween(episode.startMs, openUntilMs);
+  const openingMinute = minuteOf(episode.startMs);
+  const hourFromMs = (openingMinute - 60) * MINUTE_MS;
+  const hourToMs = openingMinute * MINUTE_MS - 1;
+  const before = traffic.runsBetween(hourFromMs, hourToMs);
+  const finishedBefore = latestRuns(
+    scope.executions.filter((e) => e.eventTimeMs >= hourFromMs && e.eventTimeMs <= hourToMs),
+  ).filter((e) => isFailedStatus(e.status) || e.status === 'ABORTED');
+  const failedBefore = finishedBefore.filter((e) => isFailedStatus(e.status)).length;
+  return {
+    started: open.started,
+    succeeded: open.succeeded,
+    failed: failedWhileOpen,
+    hourBefore: { finished: before.succeeded + finishedBefore.length, failed: failedBefore },
   };
 }
 
@@ -206,20 +254,34 @@ function actorsOf(calls: readonly ApiCallSignal[]): IncidentActor[] {
     .sort((a, b) => b.calls - a.calls || (a.arn < b.arn ? -1 : 1));
 }
 
+/** "orders: 20 of 240 runs failed (8%); 0.2% in the hour before (States.TaskFailed)". */
 function titleFor(
   stateMachineArn: string,
   failed: readonly ExecutionSignal[],
   aborted: readonly ExecutionSignal[],
   firstTrigger: Signal,
+  traffic: IncidentTraffic,
 ): string {
   const name = shortName(stateMachineArn);
   if (failed.length > 0) {
     const errors = [...new Set(failed.map((e) => e.error).filter((e) => e !== undefined))];
     const detail =
       errors.length === 0 ? '' : ` (${errors.slice(0, 2).join(', ')}${errors.length > 2 ? ', …' : ''})`;
-    return `${name}: ${failed.length} execution(s) failed${detail}`;
+    const finished = failed.length + aborted.length + traffic.succeeded;
+    const before =
+      traffic.hourBefore.finished === 0
+        ? 'no runs finished in the hour before'
+        : `${percent(traffic.hourBefore.failed, traffic.hourBefore.finished)} in the hour before`;
+    return `${name}: ${failed.length} of ${finished} runs failed (${percent(failed.length, finished)}); ${before}${detail}`;
   }
   if (aborted.length > 0) return `${name}: ${aborted.length} execution(s) aborted`;
   if (firstTrigger.kind === 'alarm-state') return `${name}: alarm ${firstTrigger.alarmName} in ALARM`;
   return `${name}: incident`;
+}
+
+/** Whole percents, one decimal below 10% so a low rate does not read as zero. */
+function percent(part: number, whole: number): string {
+  const value = (100 * part) / whole;
+  if (value === 0 || value >= 10) return `${Math.round(value)}%`;
+  return `${Math.round(value * 10) / 10}%`;
 }

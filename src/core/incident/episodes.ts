@@ -1,5 +1,6 @@
 import type { CorrelationConfig } from '../config.ts';
 import type { Signal } from '../signals/types.ts';
+import type { HealthyTraffic } from '../traffic/traffic.ts';
 import type { ScopedAlarm, ScopeSignals } from './scope-signals.ts';
 
 /** A trigger opens or extends an incident: a failed execution or a linked alarm entering ALARM. */
@@ -48,13 +49,18 @@ export function triggersOf(scope: ScopeSignals, config: CorrelationConfig): Trig
  */
 export function episodesOf(
   scope: ScopeSignals,
+  traffic: HealthyTraffic,
   config: CorrelationConfig,
   asOfMs: number | undefined,
 ): Episode[] {
   const triggers = triggersOf(scope, config);
   // Stream processing moves on event time only; the sweeper passes the wall clock.
-  const watermark = Math.max(asOfMs ?? Number.NEGATIVE_INFINITY, scope.latestEventMs);
-  const resolution = resolutionFinder(scope, config);
+  const watermark = Math.max(
+    asOfMs ?? Number.NEGATIVE_INFINITY,
+    scope.latestEventMs,
+    traffic.watermarkMs ?? Number.NEGATIVE_INFINITY,
+  );
+  const resolution = resolutionFinder(scope, traffic, config);
   const drafts: {
     triggers: Trigger[];
     reopenings: { resolvedAtMs: number; reopenedBy: Trigger }[];
@@ -113,14 +119,10 @@ export function episodesOf(
  *
  * Whether an alarm is in ALARM changes only at alarm signals, so that moment is always the first
  * success after the trigger, an alarm signal's time or the end of the quiet period. Later successes
- * never decide it: this is what lets the engine read one success per trigger instead of a busy
- * state machine's whole traffic (docs/architecture.md, "Reading a scope").
+ * never decide it, which is why the traffic summary's first success of each minute is enough
+ * (docs/architecture.md, "Healthy traffic").
  */
-function resolutionFinder(scope: ScopeSignals, config: CorrelationConfig) {
-  const successes = scope.executions
-    .filter((e) => e.status === 'SUCCEEDED')
-    .map((e) => e.eventTimeMs)
-    .sort((a, b) => a - b);
+function resolutionFinder(scope: ScopeSignals, traffic: HealthyTraffic, config: CorrelationConfig) {
   const alarms = [...scope.alarms.values()];
   const alarmChanges = alarms.flatMap((alarm) => [
     ...alarm.states.map((s) => s.eventTimeMs),
@@ -129,31 +131,13 @@ function resolutionFinder(scope: ScopeSignals, config: CorrelationConfig) {
 
   return (lastTriggerMs: number, beforeMs: number): number | undefined => {
     const quietAt = lastTriggerMs + config.quietPeriodMs;
-    const firstSuccess = successes.find((at) => at > lastTriggerMs);
+    const firstSuccess = traffic.firstSuccessAfter(lastTriggerMs);
     const recoveredFrom = Math.min(firstSuccess ?? Number.POSITIVE_INFINITY, quietAt);
     const candidates = [recoveredFrom, ...alarmChanges]
       .filter((at) => at >= recoveredFrom && at > lastTriggerMs && at < beforeMs)
       .sort((a, b) => a - b);
     return candidates.find((at) => !alarms.some((alarm) => isInAlarmAt(alarm, at)));
   };
-}
-
-/**
- * The trigger times after which the first success can decide a resolution, each with the bound
- * before which it matters: triggers followed by a gap longer than the incident gap, and the last.
- */
-export function resolutionAnchorsOf(
-  scope: ScopeSignals,
-  config: CorrelationConfig,
-): { readonly afterMs: number; readonly beforeMs: number | undefined }[] {
-  const times = triggersOf(scope, config).map((trigger) => trigger.atMs);
-  const anchors: { afterMs: number; beforeMs: number | undefined }[] = [];
-  times.forEach((atMs, index) => {
-    const next = times[index + 1];
-    if (next === undefined || next - atMs > config.incidentGapMs)
-      anchors.push({ afterMs: atMs, beforeMs: next });
-  });
-  return anchors;
 }
 
 export function isInAlarmAt(alarm: ScopedAlarm, atMs: number): boolean {

@@ -1,3 +1,4 @@
+import { isHealthyRun } from '../signals/run-status.ts';
 import type {
   AlarmConfigSignal,
   AlarmStateSignal,
@@ -16,7 +17,11 @@ export interface ScopedAlarm {
   readonly configs: readonly AlarmConfigSignal[];
 }
 
-/** A scope's signals, deduplicated, sorted and split by family: the only input incidents are derived from. */
+/**
+ * A scope's signals, deduplicated, sorted and split by family: with its traffic summary, the only
+ * input incidents are derived from. Healthy runs are not among its executions: they reach incidents
+ * through the summary only, whether or not a batch happens to carry them.
+ */
 export interface ScopeSignals {
   readonly stateMachineArn: string;
   readonly executions: readonly ExecutionSignal[];
@@ -61,7 +66,7 @@ export function collectScopeSignals(
     latestEventMs = Math.max(latestEventMs, signal.eventTimeMs);
     switch (signal.kind) {
       case 'execution':
-        executions.push(signal);
+        if (!isHealthyRun(signal)) executions.push(signal);
         break;
       case 'api-call':
         apiCalls.push(signal);

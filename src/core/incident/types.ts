@@ -98,6 +98,20 @@ export interface IncidentOmissions {
   readonly hints: number;
 }
 
+/**
+ * The traffic around an incident, from the scope's per-minute summary (whole minutes: the minute it
+ * opened and the minute it resolved are counted whole). Failed runs are counted exactly.
+ */
+export interface IncidentTraffic {
+  /** Runs that started while it was open. */
+  readonly started: number;
+  readonly succeeded: number;
+  /** FAILED and TIMED_OUT runs while it was open. */
+  readonly failed: number;
+  /** The 60 minutes before the minute it opened in: runs that finished, and those that failed. */
+  readonly hourBefore: { readonly finished: number; readonly failed: number };
+}
+
 export interface Incident {
   readonly id: string;
   readonly stateMachineArn: string;
@@ -124,4 +138,5 @@ export interface Incident {
   readonly omitted: IncidentOmissions;
   /** Every signal id that contributed, for idempotence checks and evidence. */
   readonly signalCount: number;
+  readonly traffic: IncidentTraffic;
 }

@@ -47,6 +47,8 @@ export interface ScopeResult {
         readonly attempts: number;
         /** A capped read left the view partial: the scope's incidents were left as stored. */
         readonly partial: boolean;
+        /** Healthy runs that came after their minute had closed: counted, not folded. */
+        readonly late: number;
       }
     /**
      * `transient`: retry the records (batch item failures). Otherwise the failure would repeat on
@@ -71,5 +73,7 @@ export interface BatchReport {
     /** Scopes left as stored because a capped read made their view partial. */
     readonly scopesPartial: number;
     readonly incidentsChanged: number;
+    /** Healthy runs later than the allowed lateness (see CorrelationConfig.allowedLatenessMs). */
+    readonly lateSignals: number;
   };
 }

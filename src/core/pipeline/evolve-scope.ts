@@ -1,31 +1,36 @@
 import { ScopeConflictError } from '../../errors.ts';
 import type { CorrelationConfig } from '../config.ts';
-import { correlateScope } from '../incident/correlate.ts';
-import { incidentDigest } from '../incident/digest.ts';
 import type { Incident } from '../incident/types.ts';
-import type { Signal } from '../signals/types.ts';
 import { Topology } from '../topology/graph.ts';
 import type { Link } from '../topology/links.ts';
+import { trafficView } from '../traffic/traffic.ts';
+import { decideScope, planScope, type ScopeWork } from './decide-scope.ts';
 import { linksInto } from './load-topology.ts';
-import type { IncidentStore, ScopeState, StoredIncidentSummary } from './ports.ts';
+import type { IncidentStore, ScopeState } from './ports.ts';
 import { readScope } from './read-scope.ts';
+
+export type { ScopeWork } from './decide-scope.ts';
+
+/**
+ * How a scope commit that lost a race is retried: reload, decide again, commit again, with a
+ * jittered exponential backoff between attempts. Deciding is pure, so every retry converges.
+ */
+export interface CommitRetryPolicy {
+  readonly maxAttempts: number;
+  /** Waits between attempts; injected so the core has no timers of its own. */
+  readonly delay: (ms: number) => Promise<void>;
+}
+
+export const backoffMs = (attempt: number): number =>
+  Math.min(1000, 25 * 2 ** attempt) * (0.5 + ((attempt * 7919) % 100) / 200);
 
 export interface EvolveDeps {
   readonly store: IncidentStore;
   readonly config: CorrelationConfig;
-  /** Waits between conflict retries; injected so the core has no timers of its own. */
-  readonly delay: (ms: number) => Promise<void>;
-  readonly maxAttempts: number;
+  readonly retry: CommitRetryPolicy;
+  /** Links the batch learned (not necessarily stored yet when read back). */
+  readonly learnedLinks: readonly Link[];
 }
-
-/**
- * Why a scope is evolved. A batch brings signals and moves on event time only; a sweep brings none
- * and uses the wall clock as the watermark, so incidents whose workflow simply stopped failing (and
- * never ran again) resolve after their quiet period.
- */
-export type ScopeWork =
-  | { readonly mode: 'batch'; readonly signals: readonly Signal[]; readonly learnedLinks: readonly Link[] }
-  | { readonly mode: 'sweep'; readonly asOfMs: number };
 
 export interface EvolveResult {
   readonly changed: readonly Incident[];
@@ -35,83 +40,52 @@ export interface EvolveResult {
    * deriving from a view known to be partial would supersede or rewrite what it cannot see.
    */
   readonly partial: boolean;
+  /** Healthy runs that came after their minute had closed: counted, not folded. */
+  readonly late: number;
 }
 
 /**
- * Re-derives one scope's incidents from its signals and commits what changed with an optimistic
- * version check. On a conflict (another consumer committed first) it reloads and re-derives: the
- * derivation is a pure function of the signal set, so a retry converges on the same answer.
+ * Evolves one scope: plan (fold the batch into its state), read the kept context if an incident
+ * can change, decide, commit with the state's version as the condition. On a conflict (another
+ * consumer committed first) it reloads and decides again. `preloaded` is the state the batch's bulk
+ * read found, used for the first attempt.
  */
 export async function evolveScope(
   stateMachineArn: string,
   work: ScopeWork,
   deps: EvolveDeps,
+  preloaded?: ScopeState,
 ): Promise<EvolveResult> {
   const { store, config } = deps;
-  const batchSignals = work.mode === 'batch' ? work.signals : [];
   const asOfMs = work.mode === 'sweep' ? work.asOfMs : undefined;
-  for (let attempt = 1; attempt <= deps.maxAttempts; attempt++) {
-    // The version is read before the signals, so a signal committed by someone else after our read
-    // always shows up as a version conflict rather than being lost.
-    const state = await store.loadScope(stateMachineArn);
-    const earliestMs = earliestOfInterest(state, batchSignals);
-    if (earliestMs === undefined) return { changed: [], attempts: attempt, partial: false };
-    const sinceMs = earliestMs - config.contextHorizonMs;
-    const topology = new Topology(
-      await linksInto(store, stateMachineArn, work.mode === 'batch' ? work.learnedLinks : []),
-    );
-    const view = await readScope(store, stateMachineArn, topology, sinceMs, batchSignals, config, asOfMs);
-    if (!view.complete) return { changed: [], attempts: attempt, partial: true };
-    const derived = correlateScope(stateMachineArn, view.signals, topology, config, asOfMs);
-
-    // Incidents that began before the horizon were derived from a partial view: leave them as stored.
-    // (An unbounded horizon, as offline, freezes nothing.)
-    const frozenBeforeMs = Number.isFinite(sinceMs)
-      ? sinceMs + config.contextHorizonMs / 2
-      : Number.NEGATIVE_INFINITY;
-    const writable = derived.filter((incident) => Date.parse(incident.openedAt) >= frozenBeforeMs);
-    const changed = writable.filter(
-      (incident) => state.digests.get(incident.id) !== incidentDigest(incident),
-    );
-    const derivedIds = new Set(derived.map((incident) => incident.id));
-    const superseded = state.incidents
-      .filter((old) => Date.parse(old.openedAt) >= frozenBeforeMs && !derivedIds.has(old.id))
-      .map((old) => ({ id: old.id, mergedInto: mergedInto(old, derived) }));
-    if (changed.length === 0 && superseded.length === 0)
-      return { changed: [], attempts: attempt, partial: false };
-
-    const outcome = await store.commitScope(stateMachineArn, state.version, {
-      incidents: changed,
-      superseded,
-    });
-    if (outcome === 'committed') return { changed, attempts: attempt, partial: false };
-    await deps.delay(Math.min(1000, 25 * 2 ** attempt) * (0.5 + ((attempt * 7919) % 100) / 200));
+  const batchSignals = work.mode === 'batch' ? work.signals : [];
+  for (let attempt = 1; attempt <= deps.retry.maxAttempts; attempt++) {
+    const state =
+      attempt === 1 && preloaded !== undefined ? preloaded : await store.loadScope(stateMachineArn);
+    const plan = planScope(state, work, config);
+    let view: Awaited<ReturnType<typeof readScope>> | undefined;
+    let topology: Topology | undefined;
+    if (plan.deriveSinceMs !== undefined) {
+      topology = new Topology(await linksInto(store, stateMachineArn, deps.learnedLinks));
+      view = await readScope(
+        store,
+        stateMachineArn,
+        topology,
+        plan.deriveSinceMs,
+        batchSignals,
+        trafficView(plan.fold.state),
+        config,
+        asOfMs,
+      );
+    }
+    const decision = decideScope({ stateMachineArn, state, plan, view, topology, config, asOfMs });
+    const late = plan.fold.late;
+    if (decision.kind === 'unchanged') return { changed: [], attempts: attempt, partial: false, late };
+    if (decision.kind === 'partial') return { changed: [], attempts: attempt, partial: true, late };
+    const outcome = await store.commitScope(stateMachineArn, state.version, decision.change);
+    if (outcome === 'committed')
+      return { changed: decision.changed, attempts: attempt, partial: view?.complete === false, late };
+    await deps.retry.delay(backoffMs(attempt));
   }
-  throw new ScopeConflictError(stateMachineArn, deps.maxAttempts);
-}
-
-/**
- * Where the scope's view must start (before the horizon is subtracted): the batch's earliest signal
- * or the earliest open incident, whichever is first. A sweep of a scope with nothing open has
- * nothing to do.
- */
-function earliestOfInterest(state: ScopeState, batchSignals: readonly Signal[]): number | undefined {
-  let earliest: number | undefined;
-  const consider = (ms: number) => {
-    if (earliest === undefined || ms < earliest) earliest = ms;
-  };
-  for (const signal of batchSignals) consider(signal.eventTimeMs);
-  for (const incident of state.incidents)
-    if (incident.status === 'OPEN') consider(Date.parse(incident.openedAt));
-  return earliest;
-}
-
-/** The derived incident that now covers the superseded one's opening time, if any. */
-function mergedInto(old: StoredIncidentSummary, derived: readonly Incident[]): string | undefined {
-  const openedMs = Date.parse(old.openedAt);
-  return derived.find(
-    (incident) =>
-      Date.parse(incident.openedAt) <= openedMs &&
-      (incident.resolvedAt === null || Date.parse(incident.resolvedAt) >= openedMs),
-  )?.id;
+  throw new ScopeConflictError(stateMachineArn, deps.retry.maxAttempts);
 }

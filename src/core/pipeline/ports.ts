@@ -2,6 +2,7 @@ import type { ContextClass } from '../context/context-class.ts';
 import type { Incident } from '../incident/types.ts';
 import type { InputPosition, Signal } from '../signals/types.ts';
 import type { Link } from '../topology/links.ts';
+import type { TrafficState } from '../traffic/traffic.ts';
 
 /** A bad record kept with its reason and raw bytes, so nothing is silently dropped. */
 export interface QuarantineEntry {
@@ -20,9 +21,18 @@ export interface QuarantineEntry {
  * a new derivation no longer gives (superseded), and whether a derived one changed (its digest).
  * Not the incident itself: reading every recent incident whole on every batch cost a Query each.
  */
-export type StoredIncidentSummary = Pick<Incident, 'id' | 'status' | 'openedAt'>;
+export interface StoredIncidentSummary extends Pick<Incident, 'id' | 'status' | 'openedAt'> {
+  /**
+   * When it resolved; undefined if open, or unknown (entries written before it was kept: the engine
+   * then re-derives the incident when traffic reaches it, which writes the entry anew).
+   */
+  readonly resolvedAt: string | null | undefined;
+}
 
-/** The incidents of one scope as last committed, with the version the next commit must match. */
+/**
+ * One scope as last committed: its incidents, its healthy-traffic summary, and the version the
+ * next commit must match. Bounded, whatever the traffic: what the engine reads of a scope per batch.
+ */
 export interface ScopeState {
   /** The scope's recent incidents (at least every one inside the context horizon). */
   readonly incidents: readonly StoredIncidentSummary[];
@@ -31,6 +41,7 @@ export interface ScopeState {
    * Missing for items written before digests existed: those are rewritten once.
    */
   readonly digests: ReadonlyMap<string, string>;
+  readonly traffic: TrafficState;
   readonly version: number;
 }
 
@@ -56,6 +67,8 @@ export interface ContextRead {
 export interface ScopeChange {
   readonly incidents: readonly Incident[];
   readonly superseded: readonly { readonly id: string; readonly mergedInto: string | undefined }[];
+  /** The scope's traffic summary after the batch (written with the incidents, in one commit). */
+  readonly traffic: TrafficState;
 }
 
 export type CommitOutcome = 'committed' | 'conflict';
@@ -71,13 +84,16 @@ export interface IncidentStore {
   /** Links whose `to` is one of these resources. */
   linksTo(resources: readonly string[]): Promise<Link[]>;
   saveLinks(links: readonly Link[]): Promise<void>;
-  /** Keeps each signal under each of its subjects, filed by `contextClassOf(signal)`. */
+  /**
+   * Keeps each signal under each of its subjects, filed by `contextClassOf(signal)`. Healthy runs
+   * are never passed here: they live in the scope's traffic summary.
+   */
   saveSignals(signals: readonly Signal[]): Promise<void>;
   /** Every signal in the range (deduplicated by id, any order), or as many as a cap allows, saying so. */
   contextBetween(range: ContextRange): Promise<ContextRead>;
-  /** The earliest (`first`) or latest (`last`) signal in the range by event time, if any. */
-  contextEdge(range: ContextRange, edge: 'first' | 'last'): Promise<Signal | undefined>;
   loadScope(stateMachineArn: string): Promise<ScopeState>;
+  /** `loadScope` for every scope a batch touches, in one bulk read. */
+  loadScopes(stateMachineArns: readonly string[]): Promise<ReadonlyMap<string, ScopeState>>;
   /**
    * Writes the changed incidents of a scope if its version is still `expectedVersion`; never throws on
    * a conflict. `superseded` are stored incidents that late signals merged into another one.

@@ -1,4 +1,5 @@
 import type { CorrelationConfig } from '../config.ts';
+import { isHealthyRun } from '../signals/run-status.ts';
 import type { Signal } from '../signals/types.ts';
 import { Topology } from '../topology/graph.ts';
 import { type Link, linkKey, linksFromSignal } from '../topology/links.ts';
@@ -21,8 +22,9 @@ export interface PreparedBatch {
 
 /**
  * The batch-wide store work, done in bulk before any scope is evolved: quarantine poison items,
- * learn links, keep every signal as context, and find each signal's scopes. Writing the signals
- * first is what lets a concurrent consumer of the same scope see them when it re-derives.
+ * learn links, keep the decisive signals and API calls as context, and find each signal's scopes.
+ * Writing them first is what lets a concurrent consumer of the same scope see them when it
+ * re-derives; healthy runs reach a concurrent consumer through the scope's version instead.
  */
 export async function prepareBatch(
   plan: BatchPlan,
@@ -33,7 +35,9 @@ export async function prepareBatch(
   const signals = plan.signals.map((s) => s.signal);
   const learned = uniqueLinks(signals.flatMap((signal) => linksFromSignal(signal, config)));
   if (learned.length > 0) await store.saveLinks(learned);
-  if (signals.length > 0) await store.saveSignals(signals);
+  // Healthy runs are not context: they reach incidents through the scopes' traffic summaries.
+  const kept = signals.filter((signal) => !isHealthyRun(signal));
+  if (kept.length > 0) await store.saveSignals(kept);
 
   const subjects = [...new Set(signals.flatMap((signal) => signal.subjects))];
   const topology = new Topology(await linksReachableFrom(store, subjects, learned, config));

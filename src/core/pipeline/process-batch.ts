@@ -8,8 +8,9 @@ import { collectGroups } from './collect-groups.ts';
 import { evolveScope } from './evolve-scope.ts';
 import { normalizeRecords } from './normalize-records.ts';
 import { planBatch } from './plan-batch.ts';
-import type { IncidentStore, QuarantineEntry } from './ports.ts';
+import type { IncidentStore, QuarantineEntry, ScopeState } from './ports.ts';
 import { type PreparedBatch, prepareBatch, type ScopeAssignment } from './prepare-batch.ts';
+import { withScopeStates } from './with-scope-states.ts';
 
 export interface PipelineDeps {
   readonly store: IncidentStore;
@@ -25,8 +26,8 @@ export interface PipelineDeps {
 
 /**
  * One batch end to end: decode → normalize → dedupe → bulk context and topology → group by scope
- * → evolve and commit each scope → an outcome for every record, so a handler can build
- * `batchItemFailures` from the failed ones.
+ * → one bulk read of the scopes' states → evolve and commit each scope → an outcome for every
+ * record, so a handler can build `batchItemFailures` from the failed ones.
  */
 export function processBatch(records: readonly BatchRecord[], deps: PipelineDeps): Promise<BatchReport> {
   const batch$ = from(records).pipe(
@@ -55,8 +56,9 @@ export function processBatch(records: readonly BatchRecord[], deps: PipelineDeps
 function evolveAllScopes(prepared: PreparedBatch, deps: PipelineDeps) {
   return from(prepared.assignments).pipe(
     collectGroups((assignment) => assignment.stateMachineArn),
+    withScopeStates<ScopeAssignment>((keys) => deps.store.loadScopes(keys)),
     mergeMap(
-      (group) => defer(() => evolveGroup(group.key, group.items, prepared, deps)),
+      ({ group, state }) => defer(() => evolveGroup(group.key, group.items, prepared, deps, state)),
       deps.scopeConcurrency,
     ),
     toArray(),
@@ -68,18 +70,31 @@ async function evolveGroup(
   assignments: readonly ScopeAssignment[],
   prepared: PreparedBatch,
   deps: PipelineDeps,
+  state: ScopeState | undefined,
 ): Promise<ScopeResult> {
   const recordIds = [...new Set(assignments.flatMap((a) => a.recordIds))];
   try {
     const result = await evolveScope(
       stateMachineArn,
-      { mode: 'batch', signals: assignments.map((a) => a.signal), learnedLinks: prepared.learnedLinks },
-      { store: deps.store, config: deps.config, delay: deps.delay, maxAttempts: deps.maxCommitAttempts },
+      { mode: 'batch', signals: assignments.map((a) => a.signal) },
+      {
+        store: deps.store,
+        config: deps.config,
+        retry: { delay: deps.delay, maxAttempts: deps.maxCommitAttempts },
+        learnedLinks: prepared.learnedLinks,
+      },
+      state,
     );
     return {
       stateMachineArn,
       recordIds,
-      outcome: { ok: true, changed: result.changed, attempts: result.attempts, partial: result.partial },
+      outcome: {
+        ok: true,
+        changed: result.changed,
+        attempts: result.attempts,
+        partial: result.partial,
+        late: result.late,
+      },
     };
   } catch (error) {
     return {
@@ -271,6 +286,7 @@ function summarize(
       scopesFailedDeterministically: scopes.filter((s) => !s.outcome.ok && !s.outcome.transient).length,
       scopesPartial: scopes.filter((s) => s.outcome.ok && s.outcome.partial).length,
       incidentsChanged: scopes.reduce((n, s) => n + (s.outcome.ok ? s.outcome.changed.length : 0), 0),
+      lateSignals: scopes.reduce((n, s) => n + (s.outcome.ok ? s.outcome.late : 0), 0),
     },
   };
 }

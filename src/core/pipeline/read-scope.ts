@@ -1,11 +1,10 @@
 import { parseAlarmArn } from '../arn.ts';
 import type { CorrelationConfig } from '../config.ts';
-import type { ContextClass } from '../context/context-class.ts';
-import { episodesOf, resolutionAnchorsOf } from '../incident/episodes.ts';
+import { episodesOf } from '../incident/episodes.ts';
 import { collectScopeSignals } from '../incident/scope-signals.ts';
 import type { Signal } from '../signals/types.ts';
 import type { Topology } from '../topology/graph.ts';
-import { isStateMachineArn } from '../topology/links.ts';
+import type { HealthyTraffic } from '../traffic/traffic.ts';
 import type { ContextRange, IncidentStore } from './ports.ts';
 
 export interface ScopeView {
@@ -16,15 +15,10 @@ export interface ScopeView {
 }
 
 /**
- * Reads what one scope's incidents are derived from, without reading its healthy traffic whole
- * (docs/architecture.md, "Reading a scope"). The projection over the complete signal set depends
- * only on:
- * - every decisive signal (failed runs, alarm transitions and configuration changes) of the horizon;
- * - the newest signal of each class, for the event-time watermark;
- * - the first success after each trigger that a gap follows, which decides resolution;
- * - the successes inside each incident's window and the API calls inside its look-back window.
- * So those are read, in rounds: each round's reads follow from what the previous rounds found, and
- * the result is the projection of the complete set, however busy the state machine is.
+ * Reads the kept context one scope's incidents are derived from (docs/architecture.md, "Reading a
+ * scope"): every decisive signal of the horizon, then the API calls inside the look-back windows of
+ * the episodes those give. Healthy traffic is not read: the scope's traffic summary, loaded with
+ * its state, stands for it. Nothing read here grows with a state machine's healthy runs.
  */
 export async function readScope(
   store: IncidentStore,
@@ -32,60 +26,37 @@ export async function readScope(
   topology: Topology,
   sinceMs: number,
   batchSignals: readonly Signal[],
+  traffic: HealthyTraffic,
   config: CorrelationConfig,
   asOfMs: number | undefined,
 ): Promise<ScopeView> {
   const subjects = topology.subjectsOf(stateMachineArn);
-  // Runs are filed under their state machine; the scope's other subjects hold no executions. API
-  // calls (Step Functions' CloudTrail events) never name an alarm: its partitions hold none.
-  const runSubjects = subjects.filter(isStateMachineArn);
+  // API calls (Step Functions' CloudTrail events) never name an alarm: its partitions hold none.
   const callSubjects = subjects.filter((subject) => parseAlarmArn(subject) === undefined);
   const view = new Map<string, Signal>();
   let complete = true;
-  const add = (signal: Signal | undefined) => {
-    if (signal !== undefined) view.set(signal.signalId, signal);
-  };
   const read = async (range: ContextRange) => {
     const found = await store.contextBetween(range);
     complete &&= found.complete;
-    for (const signal of found.signals) add(signal);
+    for (const signal of found.signals) view.set(signal.signalId, signal);
   };
-  const edge = async (range: ContextRange, which: 'first' | 'last') =>
-    add(await store.contextEdge(range, which));
-  const range = (contextClass: ContextClass, fromMs: number, toMs?: number): ContextRange => ({
-    subjects:
-      contextClass === 'running' || contextClass === 'succeeded'
-        ? runSubjects
-        : contextClass === 'api-call'
-          ? callSubjects
-          : subjects,
-    contextClass,
-    fromMs,
-    ...(toMs === undefined || !Number.isFinite(toMs) ? {} : { toMs }),
-  });
+  const bounded = (fromMs: number, toMs: number) => (Number.isFinite(toMs) ? { fromMs, toMs } : { fromMs });
 
-  await Promise.all([
-    read(range('decisive', sinceMs)),
-    edge(range('running', sinceMs), 'last'),
-    edge(range('succeeded', sinceMs), 'last'),
-    edge(range('api-call', sinceMs), 'last'),
-  ]);
-  for (const signal of batchSignals) add(signal);
+  await read({ subjects, contextClass: 'decisive', fromMs: sinceMs });
+  for (const signal of batchSignals) view.set(signal.signalId, signal);
 
-  const anchors = resolutionAnchorsOf(collectScopeSignals(stateMachineArn, view.values(), topology), config);
+  const scope = collectScopeSignals(stateMachineArn, view.values(), topology);
+  const windows = mergeRanges(
+    episodesOf(scope, traffic, config, asOfMs).map((episode) => ({
+      fromMs: episode.startMs - config.apiCallLookbackMs,
+      toMs: episode.endMs,
+    })),
+  );
   await Promise.all(
-    anchors.map(({ afterMs, beforeMs }) =>
-      edge(range('succeeded', afterMs + 1, beforeMs === undefined ? undefined : beforeMs - 1), 'first'),
+    windows.map((w) =>
+      read({ subjects: callSubjects, contextClass: 'api-call', ...bounded(w.fromMs, w.toMs) }),
     ),
   );
-
-  const episodes = episodesOf(collectScopeSignals(stateMachineArn, view.values(), topology), config, asOfMs);
-  const windows = (lookbackMs: number) =>
-    mergeRanges(episodes.map((episode) => ({ fromMs: episode.startMs - lookbackMs, toMs: episode.endMs })));
-  await Promise.all([
-    ...windows(0).map((w) => read(range('succeeded', w.fromMs, w.toMs))),
-    ...windows(config.apiCallLookbackMs).map((w) => read(range('api-call', w.fromMs, w.toMs))),
-  ]);
   return { signals: [...view.values()], complete };
 }
 

@@ -24,6 +24,7 @@ export function incident(id: string, overrides: Partial<Incident> = {}): Inciden
     resolvedAt: null,
     flapCount: 0,
     counts: { FAILED: 1, ABORTED: 1 },
+    traffic: { started: 3, succeeded: 1, failed: 1, hourBefore: { finished: 40, failed: 1 } },
     executions: [
       {
         executionArn: executionArn('run-1'),

@@ -11,6 +11,7 @@ import { incidentDigest } from '../../../src/core/incident/digest.ts';
 import type { IncidentExecution } from '../../../src/core/incident/types.ts';
 import type { ContextRange } from '../../../src/core/pipeline/ports.ts';
 import type { Signal } from '../../../src/core/signals/types.ts';
+import { EMPTY_TRAFFIC } from '../../../src/core/traffic/traffic.ts';
 import { DeterministicStoreError } from '../../../src/errors.ts';
 import {
   alarmState,
@@ -135,26 +136,26 @@ describe('contextBetween on DynamoDB Local', () => {
 
     expect(await read('decisive')).toHaveLength(3);
     expect(ids(await read('decisive'))).toEqual(['alarm', 'failed', 'timed-out']);
-    expect(await read('succeeded')).toEqual([signals[2]]);
-    expect(await read('running')).toEqual([signals[3]]);
+    // Healthy runs are not context: they live in the scope's traffic summary.
+    expect(ids(await read('decisive'))).not.toContain('ok');
     expect(await read('api-call')).toEqual([signals[4]]);
   });
 
   it('says complete: false when the cap cuts a read, keeping the newest, and true when it does not', async () => {
     const { store } = await freshStore({ maxContextItemsPerRead: 3 });
-    await store.saveSignals([0, 1, 2, 3, 4].map((n) => execution(`ok-${n}`, minutes(n), 'SUCCEEDED')));
+    await store.saveSignals([0, 1, 2, 3, 4].map((n) => execution(`ok-${n}`, minutes(n), 'FAILED')));
 
-    const cut = await store.contextBetween(range('succeeded', minutes(0)));
+    const cut = await store.contextBetween(range('decisive', minutes(0)));
     expect(cut.complete).toBe(false);
     expect(ids(cut.signals)).toEqual(['ok-2', 'ok-3', 'ok-4']);
     // Exactly the cap is not a cut.
-    const exactly = await store.contextBetween(range('succeeded', minutes(2)));
+    const exactly = await store.contextBetween(range('decisive', minutes(2)));
     expect(exactly).toMatchObject({ complete: true });
     expect(ids(exactly.signals)).toEqual(['ok-2', 'ok-3', 'ok-4']);
     // The cap is per subject: two subjects of three items each are read whole.
     const perSubject = await store.contextBetween({
       subjects: [executionArn('ok-0'), executionArn('ok-1'), MACHINE],
-      contextClass: 'succeeded',
+      contextClass: 'decisive',
       fromMs: minutes(0),
       toMs: minutes(2),
     });
@@ -171,15 +172,15 @@ describe('contextBetween on DynamoDB Local', () => {
     });
     for (const signal of [oldFailure, oldSuccess, oldCall]) await put(legacyContextItem(MACHINE, signal));
     const newFailure = failed('new-failed', minutes(4));
-    const newSuccess = execution('new-ok', minutes(5), 'SUCCEEDED');
-    await store.saveSignals([newFailure, newSuccess]);
+    const newCall = apiCall('new-call', minutes(5), 'StopExecution', userActor('bob'), {
+      stateMachine: 'orders',
+    });
+    await store.saveSignals([newFailure, newCall]);
 
     const decisive = await store.contextBetween(range('decisive', minutes(0)));
     expect(ids(decisive.signals)).toEqual(['new-failed', 'old-call', 'old-failed', 'old-ok']);
     expect(decisive.signals.find((signal) => signal.signalId === 'old-call')).toEqual(oldCall);
-    expect((await store.contextBetween(range('succeeded', minutes(0)))).signals).toEqual([newSuccess]);
-    expect((await store.contextBetween(range('api-call', minutes(0)))).signals).toEqual([]);
-    expect(await store.contextEdge(range('decisive', minutes(0)), 'first')).toEqual(oldFailure);
+    expect((await store.contextBetween(range('api-call', minutes(0)))).signals).toEqual([newCall]);
   });
 
   it('refuses a stored signal it cannot parse as a deterministic error naming the item key', async () => {
@@ -195,48 +196,6 @@ describe('contextBetween on DynamoDB Local', () => {
     await expect(failure).rejects.toBeInstanceOf(DeterministicStoreError);
     await expect(failure).rejects.toThrow(`Malformed signal item (pk=CTX#${MACHINE}, sk=${sk})`);
     await expect(failure).rejects.not.toThrow(/hush/);
-  });
-});
-
-describe('contextEdge on DynamoDB Local', () => {
-  it('finds the earliest and latest signal of the range across several subjects', async () => {
-    const { store } = await freshStore();
-    const other = stateMachineArn('billing');
-    const signals = [
-      execution('orders-early', minutes(1), 'SUCCEEDED'),
-      execution('orders-late', minutes(7), 'SUCCEEDED'),
-      execution('billing-earliest', minutes(0), 'SUCCEEDED', { machine: 'billing' }),
-      execution('billing-latest', minutes(9), 'SUCCEEDED', { machine: 'billing' }),
-      // One millisecond inside the ranges below, next to one on the bound: a key condition that is
-      // off by one finds the outer one first and misses these.
-      execution('billing-just-after', minutes(0) + 1, 'SUCCEEDED', { machine: 'billing' }),
-      execution('billing-just-before', minutes(9) - 1, 'SUCCEEDED', { machine: 'billing' }),
-      execution('billing-outside', minutes(20), 'SUCCEEDED', { machine: 'billing' }),
-      failed('orders-failure', minutes(8)),
-    ];
-    await store.saveSignals(signals);
-    const both = (fromMs: number, toMs?: number): ContextRange => ({
-      subjects: [MACHINE, other, stateMachineArn('nothing-here')],
-      contextClass: 'succeeded',
-      fromMs,
-      ...(toMs === undefined ? {} : { toMs }),
-    });
-
-    expect((await store.contextEdge(both(minutes(0), minutes(10)), 'first'))?.signalId).toBe(
-      'billing-earliest',
-    );
-    expect((await store.contextEdge(both(minutes(0), minutes(10)), 'last'))?.signalId).toBe('billing-latest');
-    const inner = both(minutes(0) + 1, minutes(9) - 1);
-    expect((await store.contextEdge(inner, 'first'))?.signalId).toBe('billing-just-after');
-    expect((await store.contextEdge(inner, 'last'))?.signalId).toBe('billing-just-before');
-    const innermost = both(minutes(0) + 2, minutes(9) - 2);
-    expect((await store.contextEdge(innermost, 'first'))?.signalId).toBe('orders-early');
-    expect((await store.contextEdge(innermost, 'last'))?.signalId).toBe('orders-late');
-    const outside = signals.find((signal) => signal.signalId === 'billing-outside');
-    expect(outside).toBeDefined();
-    expect(await store.contextEdge(both(minutes(0)), 'last')).toEqual(outside);
-    expect(await store.contextEdge(both(minutes(2), minutes(6)), 'first')).toBeUndefined();
-    expect(await store.contextEdge(both(minutes(21)), 'last')).toBeUndefined();
   });
 });
 
@@ -261,20 +220,25 @@ describe('digests through commitScope and loadScope', () => {
       executions: Array.from({ length: 120 }, (_, i) => run(i)),
       omitted: { executions: 4, alarms: 0, apiCalls: 0, hints: 0 },
     });
-    expect(await store.commitScope(MACHINE, 0, { incidents: [small, big], superseded: [] })).toBe(
-      'committed',
-    );
+    expect(
+      await store.commitScope(MACHINE, 0, {
+        incidents: [small, big],
+        superseded: [],
+        traffic: EMPTY_TRAFFIC,
+      }),
+    ).toBe('committed');
 
     const loaded = await store.loadScope(MACHINE);
     expect(loaded).toEqual({
       incidents: [
-        { id: 'inc-big', status: 'OPEN', openedAt: big.openedAt },
-        { id: 'inc-small', status: 'RESOLVED', openedAt: small.openedAt },
+        { id: 'inc-big', status: 'OPEN', openedAt: big.openedAt, resolvedAt: big.resolvedAt },
+        { id: 'inc-small', status: 'RESOLVED', openedAt: small.openedAt, resolvedAt: small.resolvedAt },
       ],
       digests: new Map([
         ['inc-big', incidentDigest(big)],
         ['inc-small', incidentDigest(small)],
       ]),
+      traffic: EMPTY_TRAFFIC,
       version: 1,
     });
     const stored = await new IncidentQueries({ client: local.documentClient, tableName }).getIncident(
@@ -293,7 +257,7 @@ describe('digests through commitScope and loadScope', () => {
   it('has no digest for a STATE entry written before digests were kept there, and gets one on the next commit', async () => {
     const { store, tableName } = await freshStore();
     const first = incident('inc-a');
-    await store.commitScope(MACHINE, 0, { incidents: [first], superseded: [] });
+    await store.commitScope(MACHINE, 0, { incidents: [first], superseded: [], traffic: EMPTY_TRAFFIC });
     await local.documentClient.send(
       new UpdateCommand({
         TableName: tableName,
@@ -304,18 +268,23 @@ describe('digests through commitScope and loadScope', () => {
 
     const older = await store.loadScope(MACHINE);
     expect(older).toEqual({
-      incidents: [{ id: 'inc-a', status: first.status, openedAt: first.openedAt }],
+      incidents: [
+        { id: 'inc-a', status: first.status, openedAt: first.openedAt, resolvedAt: first.resolvedAt },
+      ],
       digests: new Map(),
+      traffic: EMPTY_TRAFFIC,
       version: 1,
     });
-    expect(await store.commitScope(MACHINE, 1, { incidents: [first], superseded: [] })).toBe('committed');
+    expect(
+      await store.commitScope(MACHINE, 1, { incidents: [first], superseded: [], traffic: EMPTY_TRAFFIC }),
+    ).toBe('committed');
     expect((await store.loadScope(MACHINE)).digests).toEqual(new Map([['inc-a', incidentDigest(first)]]));
   });
 
   it('reads a header written before omissions were kept as leaving nothing out', async () => {
     const { store, tableName } = await freshStore();
     const first = incident('inc-a', { omitted: { executions: 3, alarms: 1, apiCalls: 0, hints: 2 } });
-    await store.commitScope(MACHINE, 0, { incidents: [first], superseded: [] });
+    await store.commitScope(MACHINE, 0, { incidents: [first], superseded: [], traffic: EMPTY_TRAFFIC });
     const queries = new IncidentQueries({ client: local.documentClient, tableName });
     expect((await queries.getIncident('inc-a'))?.omitted).toEqual(first.omitted);
     await local.documentClient.send(

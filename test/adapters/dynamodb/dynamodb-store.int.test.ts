@@ -11,6 +11,7 @@ import type { Incident } from '../../../src/core/incident/types.ts';
 import type { ContextRange, IncidentStore, StoredIncidentSummary } from '../../../src/core/pipeline/ports.ts';
 import { processBatch } from '../../../src/core/pipeline/process-batch.ts';
 import type { Signal } from '../../../src/core/signals/types.ts';
+import { EMPTY_TRAFFIC } from '../../../src/core/traffic/traffic.ts';
 import { ConfigurationError, TransientStoreError } from '../../../src/errors.ts';
 import { pipelineDeps, signalRecords } from '../../builders/pipeline.ts';
 import { checkoutOutage, twoScopesWithFlap } from '../../builders/scenario.ts';
@@ -147,19 +148,29 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
     expect(await store.loadScope(stateMachineArn())).toEqual({
       incidents: [],
       digests: new Map(),
+      traffic: EMPTY_TRAFFIC,
       version: 0,
     });
 
     const first = incident('inc-a', { status: 'OPEN', openedAt: new Date(T0).toISOString() });
-    expect(await store.commitScope(stateMachineArn(), 0, { incidents: [first], superseded: [] })).toBe(
-      'committed',
-    );
-    expect(await store.commitScope(stateMachineArn(), 0, { incidents: [first], superseded: [] })).toBe(
-      'conflict',
-    );
+    expect(
+      await store.commitScope(stateMachineArn(), 0, {
+        incidents: [first],
+        superseded: [],
+        traffic: EMPTY_TRAFFIC,
+      }),
+    ).toBe('committed');
+    expect(
+      await store.commitScope(stateMachineArn(), 0, {
+        incidents: [first],
+        superseded: [],
+        traffic: EMPTY_TRAFFIC,
+      }),
+    ).toBe('conflict');
     expect(await store.loadScope(stateMachineArn())).toEqual({
       incidents: [summary(first)],
       digests: new Map([['inc-a', incidentDigest(first)]]),
+      traffic: EMPTY_TRAFFIC,
       version: 1,
     });
     expect(await raw(`SCOPE#${stateMachineArn()}`, 'OPEN')).toMatchObject({ incidentId: 'inc-a' });
@@ -169,12 +180,17 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
       status: 'RESOLVED' as const,
       resolvedAt: new Date(minutes(12)).toISOString(),
     };
-    expect(await store.commitScope(stateMachineArn(), 1, { incidents: [resolved], superseded: [] })).toBe(
-      'committed',
-    );
+    expect(
+      await store.commitScope(stateMachineArn(), 1, {
+        incidents: [resolved],
+        superseded: [],
+        traffic: EMPTY_TRAFFIC,
+      }),
+    ).toBe('committed');
     expect(await store.loadScope(stateMachineArn())).toEqual({
       incidents: [summary(resolved)],
       digests: new Map([['inc-a', incidentDigest(resolved)]]),
+      traffic: EMPTY_TRAFFIC,
       version: 2,
     });
     expect(await raw(`SCOPE#${stateMachineArn()}`, 'OPEN')).toBeUndefined();
@@ -185,14 +201,15 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
     const a = incident('inc-a', { title: 'from consumer A' });
     const b = incident('inc-a', { title: 'from consumer B' });
     const outcomes = await Promise.all([
-      store.commitScope(stateMachineArn(), 0, { incidents: [a], superseded: [] }),
-      store.commitScope(stateMachineArn(), 0, { incidents: [b], superseded: [] }),
+      store.commitScope(stateMachineArn(), 0, { incidents: [a], superseded: [], traffic: EMPTY_TRAFFIC }),
+      store.commitScope(stateMachineArn(), 0, { incidents: [b], superseded: [], traffic: EMPTY_TRAFFIC }),
     ]);
     expect([...outcomes].sort()).toEqual(['committed', 'conflict']);
     const winner = outcomes[0] === 'committed' ? a : b;
     expect(await store.loadScope(stateMachineArn())).toEqual({
       incidents: [summary(winner)],
       digests: new Map([['inc-a', incidentDigest(winner)]]),
+      traffic: EMPTY_TRAFFIC,
       version: 1,
     });
   });
@@ -201,12 +218,17 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
     const { store, queries, raw } = await freshStore();
     const older = incident('inc-old', { openedAt: new Date(minutes(0)).toISOString() });
     const newer = incident('inc-new', { openedAt: new Date(minutes(5)).toISOString() });
-    await store.commitScope(stateMachineArn(), 0, { incidents: [older, newer], superseded: [] });
+    await store.commitScope(stateMachineArn(), 0, {
+      incidents: [older, newer],
+      superseded: [],
+      traffic: EMPTY_TRAFFIC,
+    });
     const merged = { ...older, signalCount: 9 };
     expect(
       await store.commitScope(stateMachineArn(), 1, {
         incidents: [merged],
         superseded: [{ id: 'inc-new', mergedInto: 'inc-old' }],
+        traffic: EMPTY_TRAFFIC,
       }),
     ).toBe('committed');
 
@@ -214,6 +236,7 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
     expect(await store.loadScope(stateMachineArn())).toEqual({
       incidents: [summary(merged)],
       digests: new Map([['inc-old', incidentDigest(merged)]]),
+      traffic: EMPTY_TRAFFIC,
       version: 2,
     });
     expect(await raw('INC#inc-new', 'HEAD')).toMatchObject({
@@ -237,17 +260,26 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
     const failed = timelineEntry(minutes(0), 'execution', 'run-1');
     const resolvedEarly = timelineEntry(minutes(3), 'incident-resolved');
     const first = incident('inc-a', { timeline: [opened, failed, resolvedEarly] });
-    await store.commitScope(stateMachineArn(), 0, { incidents: [first], superseded: [] });
+    await store.commitScope(stateMachineArn(), 0, {
+      incidents: [first],
+      superseded: [],
+      traffic: EMPTY_TRAFFIC,
+    });
 
     // A late failure undid the early resolution: its entry must not linger in the timeline.
     const lateFailure = timelineEntry(minutes(4), 'execution', 'run-2');
     const second = { ...first, timeline: [opened, failed, lateFailure] };
-    await store.commitScope(stateMachineArn(), 1, { incidents: [second], superseded: [] });
+    await store.commitScope(stateMachineArn(), 1, {
+      incidents: [second],
+      superseded: [],
+      traffic: EMPTY_TRAFFIC,
+    });
 
     expect((await queries.getIncident('inc-a'))?.timeline).toEqual(second.timeline);
     expect(await store.loadScope(stateMachineArn())).toEqual({
       incidents: [summary(second)],
       digests: new Map([['inc-a', incidentDigest(second)]]),
+      traffic: EMPTY_TRAFFIC,
       version: 2,
     });
     const sks = (await partition('INC#inc-a')).map((item) => String(item.sk));
@@ -458,7 +490,9 @@ describe('commits under pressure', () => {
         status: n === 2 ? 'OPEN' : 'RESOLVED',
       }),
     );
-    expect(await store.commitScope(stateMachineArn(), 0, { incidents, superseded: [] })).toBe('committed');
+    expect(
+      await store.commitScope(stateMachineArn(), 0, { incidents, superseded: [], traffic: EMPTY_TRAFFIC }),
+    ).toBe('committed');
     const loaded = await store.loadScope(stateMachineArn());
     expect(loaded.version).toBe(4);
     // Newest first, each with the digest of what was committed.
@@ -468,7 +502,9 @@ describe('commits under pressure', () => {
       stateMachineArn: stateMachineArn(),
     });
     expect(headers.map((header) => header.id).sort()).toEqual(['inc-a', 'inc-b', 'inc-c']);
-    expect(await store.commitScope(stateMachineArn(), 1, { incidents, superseded: [] })).toBe('conflict');
+    expect(
+      await store.commitScope(stateMachineArn(), 1, { incidents, superseded: [], traffic: EMPTY_TRAFFIC }),
+    ).toBe('conflict');
   });
 
   it('converges when two consumers commit the same scope at the same time', async () => {
@@ -529,8 +565,8 @@ class FirstCommitWaits implements IncidentStore {
   saveLinks = (links: Parameters<IncidentStore['saveLinks']>[0]) => this.store.saveLinks(links);
   saveSignals = (signals: readonly Signal[]) => this.store.saveSignals(signals);
   contextBetween = (range: ContextRange) => this.store.contextBetween(range);
-  contextEdge = (range: ContextRange, edge: 'first' | 'last') => this.store.contextEdge(range, edge);
   loadScope = (arn: string) => this.store.loadScope(arn);
+  loadScopes = (arns: readonly string[]) => this.store.loadScopes(arns);
   quarantine = (entries: Parameters<IncidentStore['quarantine']>[0]) => this.store.quarantine(entries);
 
   async commitScope(arn: string, version: number, change: Parameters<IncidentStore['commitScope']>[2]) {
@@ -543,7 +579,12 @@ class FirstCommitWaits implements IncidentStore {
 }
 
 /** What `loadScope` gives of an incident. */
-const summary = ({ id, status, openedAt }: Incident): StoredIncidentSummary => ({ id, status, openedAt });
+const summary = ({ id, status, openedAt, resolvedAt }: Incident): StoredIncidentSummary => ({
+  id,
+  status,
+  openedAt,
+  resolvedAt,
+});
 
 const byId = (a: StoredIncidentSummary, b: StoredIncidentSummary): number =>
   a.id < b.id ? -1 : a.id > b.id ? 1 : 0;

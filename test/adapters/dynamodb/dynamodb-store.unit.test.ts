@@ -2,6 +2,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDbIncidentStore } from '../../../src/adapters/dynamodb/dynamodb-store.ts';
 import type { Signal } from '../../../src/core/signals/types.ts';
+import { EMPTY_TRAFFIC } from '../../../src/core/traffic/traffic.ts';
 import { ConfigurationError, DeterministicStoreError, TransientStoreError } from '../../../src/errors.ts';
 import { execution, minutes, stateMachineArn } from '../../builders/signals.ts';
 import { incident } from './builders.ts';
@@ -106,7 +107,7 @@ describe('DynamoDbIncidentStore bulk writes', () => {
 });
 
 describe('DynamoDbIncidentStore.commitScope', () => {
-  const change = { incidents: [incident('inc-a')], superseded: [] };
+  const change = { incidents: [incident('inc-a')], superseded: [], traffic: EMPTY_TRAFFIC };
 
   /** STATE at version 1, then the index read (first leaving its key unprocessed), then the given transaction reply. */
   function committing(transaction: FakeReply) {
@@ -189,7 +190,7 @@ describe('DynamoDbIncidentStore.commitScope', () => {
       clock: () => NOW,
       options: { transactionLimits: { maxActions: 3, maxBytes: 3_500_000 } },
     });
-    const two = { incidents: [incident('inc-a'), incident('inc-b')], superseded: [] };
+    const two = { incidents: [incident('inc-a'), incident('inc-b')], superseded: [], traffic: EMPTY_TRAFFIC };
     expect(await store.commitScope(stateMachineArn(), 1, two)).toBe('conflict');
     expect(fake.calls.filter((call) => call.operation === 'TransactWriteItems')).toHaveLength(2);
   });
@@ -241,14 +242,16 @@ describe('DynamoDbIncidentStore.loadScope', () => {
     }));
     expect(await store.loadScope(stateMachineArn())).toEqual({
       incidents: [
-        { id: 'inc-c', status: 'OPEN', openedAt: '2026-03-02T11:00:00.000Z' },
-        { id: 'inc-b', status: 'RESOLVED', openedAt: '2026-03-02T09:00:00.000Z' },
-        { id: 'inc-a', status: 'RESOLVED', openedAt: '2026-03-02T07:00:00.000Z' },
+        { id: 'inc-c', status: 'OPEN', openedAt: '2026-03-02T11:00:00.000Z', resolvedAt: undefined },
+        { id: 'inc-b', status: 'RESOLVED', openedAt: '2026-03-02T09:00:00.000Z', resolvedAt: undefined },
+        { id: 'inc-a', status: 'RESOLVED', openedAt: '2026-03-02T07:00:00.000Z', resolvedAt: undefined },
       ],
       digests: new Map([
         ['inc-c', 'digest-of-c'],
         ['inc-b', 'digest-of-b'],
       ]),
+      // A STATE item of the first engine has no traffic summary: it reads as an empty one.
+      traffic: EMPTY_TRAFFIC,
       version: 7,
     });
     expect(calls.map((call) => call.operation)).toEqual(['GetItem']);
@@ -264,6 +267,7 @@ describe('DynamoDbIncidentStore.loadScope', () => {
     expect(await store.loadScope(stateMachineArn())).toEqual({
       incidents: [],
       digests: new Map(),
+      traffic: EMPTY_TRAFFIC,
       version: 0,
     });
     expect(calls.map((call) => call.operation)).toEqual(['GetItem']);
@@ -322,7 +326,7 @@ describe('DynamoDbIncidentStore reads', () => {
     });
     const read = await store.contextBetween({
       subjects: [stateMachineArn(), stateMachineArn()],
-      contextClass: 'succeeded',
+      contextClass: 'decisive',
       fromMs: minutes(0),
       toMs: minutes(10),
     });
@@ -331,7 +335,7 @@ describe('DynamoDbIncidentStore reads', () => {
     expect(calls[0]?.input).toMatchObject({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :below',
       ExpressionAttributeValues: {
-        ':pk': { S: `CTXS#${stateMachineArn()}` },
+        ':pk': { S: `CTX#${stateMachineArn()}` },
         ':from': { S: new Date(minutes(0)).toISOString() },
         ':below': { S: new Date(minutes(10) + 1).toISOString() },
       },
@@ -365,36 +369,7 @@ describe('DynamoDbIncidentStore reads', () => {
       signals: [],
       complete: true,
     });
-    expect(
-      await store.contextEdge({ ...range, fromMs: minutes(2), toMs: minutes(1) }, 'first'),
-    ).toBeUndefined();
     expect(calls).toHaveLength(3);
-  });
-
-  it('finds an edge with one single-item query per subject, then the earliest or latest of them', async () => {
-    const early = execution('early', minutes(1), 'FAILED');
-    const late = execution('late', minutes(9), 'FAILED');
-    const { store, calls } = storeOn((call) => {
-      const values = call.input.ExpressionAttributeValues;
-      const pk = typeof values === 'object' && values !== null ? JSON.stringify(values) : '';
-      const forward = call.input.ScanIndexForward === true;
-      if (pk.includes('CTX#a')) return { body: { Items: [contextItem(forward ? early : late, 'CTX#a')] } };
-      if (pk.includes('CTX#b')) return { body: { Items: [contextItem(forward ? late : early, 'CTX#b')] } };
-      return { body: { Items: [] } };
-    });
-    const range = { subjects: ['a', 'b', 'c'], contextClass: 'decisive' as const, fromMs: minutes(0) };
-    expect(await store.contextEdge(range, 'first')).toEqual(early);
-    expect(await store.contextEdge(range, 'last')).toEqual(late);
-    expect(
-      calls.map((call) => [call.input.Limit, call.input.ScanIndexForward, call.input.ConsistentRead]),
-    ).toEqual([
-      [1, true, true],
-      [1, true, true],
-      [1, true, true],
-      [1, false, true],
-      [1, false, true],
-      [1, false, true],
-    ]);
   });
 
   it('refuses a stored context item it cannot read, naming its key and not its content', async () => {

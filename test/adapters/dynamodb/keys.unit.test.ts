@@ -78,9 +78,10 @@ describe('the single-table keys', () => {
       pk: 'CTXA#s',
       sk: sk('c'),
     });
-    expect(contextKey('s', execution('ok', at, 'SUCCEEDED'))).toEqual({ pk: 'CTXS#s', sk: sk('ok') });
-    expect(contextKey('s', execution('r', at, 'RUNNING'))).toEqual({ pk: 'CTXR#s', sk: sk('r') });
-    expect(contextPk('running', 'arn:x')).toBe('CTXR#arn:x');
+    // Healthy runs are folded into the scope's traffic summary, never kept as context.
+    expect(contextKey('s', execution('ok', at, 'SUCCEEDED'))).toBeUndefined();
+    expect(contextKey('s', execution('r', at, 'RUNNING'))).toBeUndefined();
+    expect(contextPk('api-call', 'arn:x')).toBe('CTXA#arn:x');
   });
 
   it('turns a time range into the sort-key condition that selects exactly it', () => {

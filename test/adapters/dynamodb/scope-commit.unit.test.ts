@@ -10,6 +10,7 @@ import {
   recentAfter,
 } from '../../../src/adapters/dynamodb/scope-commit.ts';
 import { incidentDigest } from '../../../src/core/incident/digest.ts';
+import { EMPTY_TRAFFIC } from '../../../src/core/traffic/traffic.ts';
 import { minutes, stateMachineArn } from '../../builders/signals.ts';
 import { incident, timelineEntry } from './builders.ts';
 
@@ -21,7 +22,7 @@ function input(overrides: Partial<CommitPlanInput>): CommitPlanInput {
     tableName: 'incidents',
     stateMachineArn: SCOPE,
     expectedVersion: 0,
-    change: { incidents: [], superseded: [] },
+    change: { incidents: [], superseded: [], traffic: EMPTY_TRAFFIC },
     previous: undefined,
     storedTimelineKeys: new Map(),
     updatedAt: '2026-03-02T12:00:00.000Z',
@@ -52,7 +53,9 @@ function previousState(
 describe('planCommit', () => {
   it('creates the scope on a first commit: STATE only if absent, header, index, OPEN pointer', () => {
     const opened = incident('inc-a', { openedAt: at(0) });
-    const plan = planCommit(input({ change: { incidents: [opened], superseded: [] } }));
+    const plan = planCommit(
+      input({ change: { incidents: [opened], superseded: [], traffic: EMPTY_TRAFFIC } }),
+    );
 
     expect(plan.timelinePuts.map((item) => item.sk)).toEqual([
       `EVT#${at(0)}#incident-opened#-`,
@@ -91,13 +94,23 @@ describe('planCommit', () => {
       'inc-c',
     );
     const plan = planCommit(
-      input({ expectedVersion: 7, previous, change: { incidents: [changed], superseded: [] } }),
+      input({
+        expectedVersion: 7,
+        previous,
+        change: { incidents: [changed], superseded: [], traffic: EMPTY_TRAFFIC },
+      }),
     );
     const [statePut] = plan.transactions[0] ?? [];
     expect(statePut?.Put?.ConditionExpression).toBe('#version = :expected');
     expect(statePut?.Put?.ExpressionAttributeValues).toEqual({ ':expected': 7 });
     expect(statePut?.Put?.Item?.recent).toEqual([
-      { id: 'inc-c', openedAt: at(20), status: 'RESOLVED', digest: incidentDigest(changed) },
+      {
+        id: 'inc-c',
+        openedAt: at(20),
+        status: 'RESOLVED',
+        resolvedAt: changed.resolvedAt,
+        digest: incidentDigest(changed),
+      },
       { id: 'inc-b', openedAt: at(10), status: 'RESOLVED', digest: 'digest-of-b' },
       { id: 'inc-a', openedAt: at(0), status: 'RESOLVED' },
     ]);
@@ -118,7 +131,7 @@ describe('planCommit', () => {
     });
     const plan = planCommit(
       input({
-        change: { incidents: [big], superseded: [] },
+        change: { incidents: [big], superseded: [], traffic: EMPTY_TRAFFIC },
         itemLimits: { maxHeaderBytes: 20_000, maxTimelineIndexBytes: 2_000 },
       }),
     );
@@ -126,7 +139,13 @@ describe('planCommit', () => {
     const header = actions.find((action) => action.Put?.Item?.sk === 'HEAD')?.Put?.Item;
     expect(header).toMatchObject({ shrunk: true, derivedDigest: incidentDigest(big) });
     expect(actions[0]?.Put?.Item?.recent).toEqual([
-      { id: 'inc-big', openedAt: big.openedAt, status: 'OPEN', digest: incidentDigest(big) },
+      {
+        id: 'inc-big',
+        openedAt: big.openedAt,
+        status: 'OPEN',
+        resolvedAt: null,
+        digest: incidentDigest(big),
+      },
     ]);
   });
 
@@ -141,7 +160,7 @@ describe('planCommit', () => {
         storedTimelineKeys: new Map([
           ['inc-a', [`EVT#${at(0)}#incident-opened#-`, `EVT#${at(1)}#incident-resolved#-`]],
         ]),
-        change: { incidents: [changed], superseded: [] },
+        change: { incidents: [changed], superseded: [], traffic: EMPTY_TRAFFIC },
       }),
     );
     expect(plan.timelinePuts.map((item) => item.sk)).toEqual([`EVT#${at(2)}#execution#run-2`]);
@@ -177,7 +196,7 @@ describe('planCommit', () => {
         storedTimelineKeys: new Map([
           ['inc-a', [`EVT#${at(0)}#incident-opened#-`, `EVT#${at(0)}#execution#run-1`]],
         ]),
-        change: { incidents: [same], superseded: [] },
+        change: { incidents: [same], superseded: [], traffic: EMPTY_TRAFFIC },
       }),
     );
     expect(plan.timelinePuts).toEqual([]);
@@ -198,7 +217,11 @@ describe('planCommit', () => {
       input({
         expectedVersion: 2,
         previous,
-        change: { incidents: [merged], superseded: [{ id: 'inc-b', mergedInto: 'inc-a' }] },
+        change: {
+          incidents: [merged],
+          superseded: [{ id: 'inc-b', mergedInto: 'inc-a' }],
+          traffic: EMPTY_TRAFFIC,
+        },
       }),
     );
     const actions = plan.transactions[0] ?? [];
@@ -225,7 +248,11 @@ describe('planCommit', () => {
       input({
         expectedVersion: 3,
         previous: previousState(3, [{ id: 'inc-a', openedAt: at(0), status: 'OPEN' }], 'inc-a'),
-        change: { incidents: [resolved], superseded: [{ id: 'inc-c', mergedInto: undefined }] },
+        change: {
+          incidents: [resolved],
+          superseded: [{ id: 'inc-c', mergedInto: undefined }],
+          traffic: EMPTY_TRAFFIC,
+        },
       }),
     );
     const closingActions = closing.transactions[0] ?? [];
@@ -239,7 +266,11 @@ describe('planCommit', () => {
   it('never puts two actions on one item when an incident is both changed and superseded', () => {
     const plan = planCommit(
       input({
-        change: { incidents: [incident('inc-a')], superseded: [{ id: 'inc-a', mergedInto: undefined }] },
+        change: {
+          incidents: [incident('inc-a')],
+          superseded: [{ id: 'inc-a', mergedInto: undefined }],
+          traffic: EMPTY_TRAFFIC,
+        },
       }),
     );
     expect(plan.transactions[0]?.some((action) => action.Update !== undefined)).toBe(false);
@@ -252,7 +283,7 @@ describe('planCommit', () => {
       input({
         expectedVersion: 5,
         previous: previousState(5, []),
-        change: { incidents, superseded: [] },
+        change: { incidents, superseded: [], traffic: EMPTY_TRAFFIC },
         transactionLimits: { maxActions: 4, maxBytes: 3_500_000 },
       }),
     );
@@ -273,6 +304,7 @@ describe('planCommit', () => {
       id: one.id,
       openedAt: one.openedAt,
       status: 'OPEN',
+      resolvedAt: one.resolvedAt,
       digest: incidentDigest(one),
     }));
     expect(plan.transactions.map((actions) => actions[0]?.Put?.Item?.recent)).toEqual([
@@ -310,7 +342,11 @@ describe('planCommit', () => {
           // inc-c gains an entry: its index is written too.
           ['inc-c', [`EVT#${at(2)}#incident-opened#-`]],
         ]),
-        change: { incidents: [a, c], superseded: [{ id: 'inc-b', mergedInto: 'inc-a' }] },
+        change: {
+          incidents: [a, c],
+          superseded: [{ id: 'inc-b', mergedInto: 'inc-a' }],
+          traffic: EMPTY_TRAFFIC,
+        },
         // STATE plus two actions a part: the pointer is deleted (nothing stays open) with inc-a's
         // header, then inc-c's header and index, then the supersede.
         transactionLimits: { maxActions: 3, maxBytes: 3_500_000 },
@@ -320,6 +356,7 @@ describe('planCommit', () => {
       id: one.id,
       openedAt: one.openedAt,
       status: one.status,
+      resolvedAt: one.resolvedAt,
       digest: incidentDigest(one),
     });
     expect(
@@ -355,7 +392,11 @@ describe('planCommit', () => {
       }),
     );
     const plan = planCommit(
-      input({ stateMachineArn: longArn, change: { incidents, superseded: [] }, maxRecentIncidents: bound }),
+      input({
+        stateMachineArn: longArn,
+        change: { incidents, superseded: [], traffic: EMPTY_TRAFFIC },
+        maxRecentIncidents: bound,
+      }),
     );
     const states = plan.transactions.map((actions) => actions[0]?.Put?.Item ?? {});
     const last = states.at(-1) ?? {};
@@ -372,7 +413,11 @@ describe('planCommit', () => {
         expectedVersion: 1,
         previous: previousState(1, [{ id: 'inc-a', openedAt: at(0), status: 'OPEN' }], 'inc-a'),
         storedTimelineKeys: new Map([['inc-a', stale]]),
-        change: { incidents: [incident('inc-a', { openedAt: at(0) })], superseded: [] },
+        change: {
+          incidents: [incident('inc-a', { openedAt: at(0) })],
+          superseded: [],
+          traffic: EMPTY_TRAFFIC,
+        },
         transactionLimits: { maxActions: 6, maxBytes: 3_500_000 },
       }),
     );
@@ -397,20 +442,24 @@ describe('recentAfter', () => {
     ];
     const d = incident('inc-d', { openedAt: at(20) });
     const a = incident('inc-a', { openedAt: at(0), status: 'OPEN' });
-    const change = { incidents: [d, a], superseded: [{ id: 'inc-b', mergedInto: 'inc-a' }] };
+    const change = {
+      incidents: [d, a],
+      superseded: [{ id: 'inc-b', mergedInto: 'inc-a' }],
+      traffic: EMPTY_TRAFFIC,
+    };
     expect(recentAfter(before, change, 3)).toEqual([
-      { id: 'inc-d', openedAt: at(20), status: 'OPEN', digest: incidentDigest(d) },
+      { id: 'inc-d', openedAt: at(20), status: 'OPEN', resolvedAt: null, digest: incidentDigest(d) },
       { id: 'inc-c', openedAt: at(10), status: 'RESOLVED', digest: 'digest-c' },
-      { id: 'inc-a', openedAt: at(0), status: 'OPEN', digest: incidentDigest(a) },
+      { id: 'inc-a', openedAt: at(0), status: 'OPEN', resolvedAt: null, digest: incidentDigest(a) },
     ]);
     expect(recentAfter(before, change, 2).map((entry) => entry.id)).toEqual(['inc-d', 'inc-c']);
   });
 
   it('takes the digests it is given for the changed incidents', () => {
     const d = incident('inc-d', { openedAt: at(20) });
-    const change = { incidents: [d], superseded: [] };
+    const change = { incidents: [d], superseded: [], traffic: EMPTY_TRAFFIC };
     expect(recentAfter([], change, 3, new Map([['inc-d', 'digest-as-derived']]))).toEqual([
-      { id: 'inc-d', openedAt: at(20), status: 'OPEN', digest: 'digest-as-derived' },
+      { id: 'inc-d', openedAt: at(20), status: 'OPEN', resolvedAt: null, digest: 'digest-as-derived' },
     ]);
   });
 });

@@ -7,6 +7,7 @@ import {
   type FailureClass,
   storeFailure,
 } from '../../../src/adapters/dynamodb/store-errors.ts';
+import { EMPTY_TRAFFIC } from '../../../src/core/traffic/traffic.ts';
 import {
   ConfigurationError,
   DeterministicStoreError,
@@ -257,10 +258,16 @@ describe('cancelled transactions, by their reasons', () => {
       tableName: TABLE,
       clock: () => 0,
     });
-    return store.commitScope(stateMachineArn(), 1, { incidents: [incident('inc-a')], superseded: [] }).then(
-      (outcome) => ({ outcome, error: undefined }),
-      (error: unknown) => ({ outcome: undefined, error }),
-    );
+    return store
+      .commitScope(stateMachineArn(), 1, {
+        incidents: [incident('inc-a')],
+        superseded: [],
+        traffic: EMPTY_TRAFFIC,
+      })
+      .then(
+        (outcome) => ({ outcome, error: undefined }),
+        (error: unknown) => ({ outcome: undefined, error }),
+      );
   }
 
   it('turns them into a conflict outcome or a routed failure', async () => {

@@ -4,6 +4,7 @@ import { correlateScope } from '../../../src/core/incident/correlate.ts';
 import type { Signal } from '../../../src/core/signals/types.ts';
 import { Topology } from '../../../src/core/topology/graph.ts';
 import { linksFromSignal } from '../../../src/core/topology/links.ts';
+import { summarizeTraffic } from '../../../src/core/traffic/traffic.ts';
 import { checkoutOutage, executionsFailedAlarm } from '../../builders/scenario.ts';
 import {
   alarmArn,
@@ -22,7 +23,7 @@ const ORDERS = stateMachineArn('orders');
 
 function correlate(signals: Signal[], config = DEFAULT_CONFIG, asOfMs?: number) {
   const topology = new Topology(signals.flatMap((s) => linksFromSignal(s, config)));
-  return correlateScope(ORDERS, signals, topology, config, asOfMs);
+  return correlateScope(ORDERS, signals, topology, summarizeTraffic(signals), config, asOfMs);
 }
 
 describe('an outage of one state machine', () => {
@@ -173,14 +174,24 @@ describe('grouping, resolution and reopening', () => {
     expect(correlate([execution('a', minutes(0), 'ABORTED')])).toHaveLength(1);
   });
 
-  it('keeps redriven runs of one execution apart', () => {
+  it('keeps the failed run when its redrive succeeds, and the success resolves the incident', () => {
     const [incident] = correlate([
       execution('a', minutes(0), 'FAILED', { name: 'run' }),
       execution('a-redrive', minutes(3), 'SUCCEEDED', { name: 'run', redriveCount: 1 }),
     ]);
+    expect(incident?.executions.map((e) => [e.status, e.redriveCount])).toEqual([['FAILED', 0]]);
+    expect(incident?.traffic).toMatchObject({ failed: 1, succeeded: 1 });
+    expect(incident?.resolvedAt).toBe(new Date(minutes(3)).toISOString());
+  });
+
+  it('keeps redriven failed runs of one execution apart', () => {
+    const [incident] = correlate([
+      execution('a', minutes(0), 'FAILED', { name: 'run' }),
+      execution('a-redrive', minutes(3), 'FAILED', { name: 'run', redriveCount: 1 }),
+    ]);
     expect(incident?.executions.map((e) => [e.status, e.redriveCount])).toEqual([
       ['FAILED', 0],
-      ['SUCCEEDED', 1],
+      ['FAILED', 1],
     ]);
   });
 

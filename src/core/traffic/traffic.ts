@@ -1,0 +1,255 @@
+import { z } from 'zod';
+import { isHealthyRun } from '../signals/run-status.ts';
+import type { Signal } from '../signals/types.ts';
+
+/**
+ * A scope's healthy traffic (RUNNING and SUCCEEDED runs), folded into per-minute summaries instead of
+ * one stored item per signal per subject (docs/architecture.md, "Healthy traffic"). Everything in it
+ * merges by set union, max or min, so the summary of a set of signals does not depend on their
+ * order, their duplicates or how they were batched — for every signal that arrives within the
+ * allowed lateness. It is bounded whatever the lateness is set to: the horizon bounds the minutes,
+ * `rememberedSignals` bounds the ids kept to recognize redeliveries.
+ */
+
+export const MINUTE_MS = 60_000;
+
+/** Epoch minute of an event time: the summaries' unit of time. */
+export const minuteOf = (ms: number): number => Math.floor(ms / MINUTE_MS);
+
+const count = z.number().int().nonnegative();
+/** Milliseconds into the minute, or -1 for "no success in this minute". */
+const offset = z
+  .number()
+  .int()
+  .min(-1)
+  .max(MINUTE_MS - 1);
+
+/**
+ * `[minute, started, succeeded, firstSuccessOffset, lastSuccessOffset]`: a tuple, not an object,
+ * because the state is written once per batch and every byte of it costs write capacity.
+ */
+const trafficMinuteSchema = z.tuple([z.number().int(), count, count, offset, offset]);
+
+export const trafficStateSchema = z.object({
+  format: z.literal(1),
+  /** The newest event time of any signal the scope has seen: the scope's event-time watermark. */
+  watermarkMs: z.number().nullable(),
+  /** Healthy signals of earlier minutes are late: counted, not folded (null: nothing seen yet). */
+  openFromMinute: z.number().int().nullable(),
+  /** Minutes with traffic inside the horizon, oldest first. */
+  minutes: z.array(trafficMinuteSchema),
+  /** `[minute, ids]` of the healthy signals folded in each open minute, to recognize redeliveries. */
+  seen: z.array(z.tuple([z.number().int(), z.array(z.string())])),
+  /** Healthy signals that arrived after their minute had closed. */
+  late: count,
+});
+
+export type TrafficState = z.infer<typeof trafficStateSchema>;
+export type TrafficMinute = z.infer<typeof trafficMinuteSchema>;
+
+export const EMPTY_TRAFFIC: TrafficState = {
+  format: 1,
+  watermarkMs: null,
+  openFromMinute: null,
+  minutes: [],
+  seen: [],
+  late: 0,
+};
+
+export interface TrafficPolicy {
+  /** How far behind the watermark a healthy signal may arrive and still be folded in. */
+  readonly allowedLatenessMs: number;
+  /** Minutes older than this behind the watermark are dropped. */
+  readonly horizonMs: number;
+  /**
+   * At most this many ids are remembered. Past it the oldest open minutes close early: the state
+   * stays bounded and a redelivery is still never counted twice, only treated as late sooner.
+   */
+  readonly rememberedSignals: number;
+}
+
+export interface TrafficFold {
+  readonly state: TrafficState;
+  /** Healthy signals added to the summaries. */
+  readonly folded: readonly Signal[];
+  readonly duplicates: number;
+  readonly late: number;
+  /** Whether anything stored changed (a write is needed). */
+  readonly changed: boolean;
+}
+
+/**
+ * Folds a batch's signals of one scope into its traffic summary. Every signal moves the watermark;
+ * healthy runs are counted in their minute unless their id was already folded (a redelivery) or
+ * their minute had closed before this batch (late). Lateness is judged against the watermark the
+ * batch found, so a batch that carries its own backlog is folded whole.
+ */
+export function foldTraffic(
+  before: TrafficState,
+  signals: readonly Signal[],
+  policy: TrafficPolicy,
+): TrafficFold {
+  let watermarkMs = before.watermarkMs;
+  for (const signal of signals)
+    if (watermarkMs === null || signal.eventTimeMs > watermarkMs) watermarkMs = signal.eventTimeMs;
+  if (watermarkMs === null) return { state: before, folded: [], duplicates: 0, late: 0, changed: false };
+
+  const minutes = new Map(before.minutes.map((entry) => [entry[0], [...entry] as TrafficMinute]));
+  const seen = new Map(before.seen.map(([minute, ids]) => [minute, new Set(ids)]));
+  const folded: Signal[] = [];
+  let duplicates = 0;
+  let late = 0;
+  for (const signal of signals) {
+    if (!isHealthyRun(signal)) continue;
+    const minute = minuteOf(signal.eventTimeMs);
+    if (before.openFromMinute !== null && minute < before.openFromMinute) {
+      late++;
+      continue;
+    }
+    const ids = seen.get(minute) ?? new Set<string>();
+    const id = rememberedId(signal);
+    if (ids.has(id)) {
+      duplicates++;
+      continue;
+    }
+    ids.add(id);
+    seen.set(minute, ids);
+    minutes.set(minute, addRun(minutes.get(minute), minute, signal));
+    folded.push(signal);
+  }
+
+  const openFromMinute = closeMinutes(
+    seen,
+    Math.max(
+      before.openFromMinute ?? Number.NEGATIVE_INFINITY,
+      minuteOf(watermarkMs - policy.allowedLatenessMs),
+    ),
+    policy.rememberedSignals,
+  );
+  const oldestKept = minuteOf(watermarkMs - policy.horizonMs);
+  const state: TrafficState = {
+    format: 1,
+    watermarkMs,
+    openFromMinute,
+    minutes: [...minutes.values()].filter(([minute]) => minute >= oldestKept).sort((a, b) => a[0] - b[0]),
+    seen: [...seen.entries()]
+      .filter(([minute]) => openFromMinute === null || minute >= openFromMinute)
+      .sort((a, b) => a[0] - b[0])
+      .map(([minute, ids]) => [minute, [...ids].sort()]),
+    late: before.late + late,
+  };
+  // Closing and pruning follow the watermark: with it unchanged and nothing folded or late, the
+  // state is as it was.
+  const changed = folded.length > 0 || late > 0 || state.watermarkMs !== before.watermarkMs;
+  return { state, folded, duplicates, late, changed };
+}
+
+/**
+ * The minute from which signals stay open: at least `floor`, later if the ids of the open minutes
+ * would pass `limit` (the newest minute always stays open).
+ */
+function closeMinutes(
+  seen: ReadonlyMap<number, ReadonlySet<string>>,
+  floor: number,
+  limit: number,
+): number | null {
+  const open = [...seen.entries()].filter(([minute]) => minute >= floor).sort((a, b) => b[0] - a[0]);
+  let remembered = 0;
+  let from = floor;
+  for (const [index, [minute, ids]] of open.entries()) {
+    remembered += ids.size;
+    if (remembered > limit && index > 0) {
+      from = minute + 1;
+      break;
+    }
+  }
+  // An unbounded lateness (offline correlation) closes nothing until the limit does.
+  return Number.isFinite(from) ? from : null;
+}
+
+function addRun(known: TrafficMinute | undefined, minute: number, signal: Signal): TrafficMinute {
+  const entry: TrafficMinute = known ?? [minute, 0, 0, -1, -1];
+  if (signal.kind !== 'execution') return entry;
+  if (signal.status === 'RUNNING') return [minute, entry[1] + 1, entry[2], entry[3], entry[4]];
+  const at = signal.eventTimeMs - minute * MINUTE_MS;
+  return [
+    minute,
+    entry[1],
+    entry[2] + 1,
+    entry[3] === -1 ? at : Math.min(entry[3], at),
+    Math.max(entry[4], at),
+  ];
+}
+
+/**
+ * What is remembered of a folded signal: the body digest of its id (48 bits). Two different events
+ * of one state machine in one minute sharing it is about one in 10^10 at 2 runs a second.
+ */
+function rememberedId(signal: Signal): string {
+  const hash = signal.signalId.lastIndexOf('#');
+  return signal.signalId.slice(hash + 1, hash + 13);
+}
+
+/** Healthy traffic as incidents ask about it. `runsBetween` counts whole minutes (see below). */
+export interface HealthyTraffic {
+  readonly watermarkMs: number | undefined;
+  /**
+   * The first success after `afterMs`, to the minute: exact unless a success came before `afterMs`
+   * in the same minute, in which case it is that minute's last success (at most a minute late).
+   */
+  firstSuccessAfter(afterMs: number): number | undefined;
+  /** Runs started and succeeded in the minutes from `fromMs`'s to `toMs`'s, both included. */
+  runsBetween(fromMs: number, toMs: number): { readonly started: number; readonly succeeded: number };
+}
+
+export function trafficView(state: TrafficState): HealthyTraffic {
+  const minutes = state.minutes;
+  const firstFrom = (minute: number): number => {
+    let low = 0;
+    let high = minutes.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((minutes[mid]?.[0] ?? Number.POSITIVE_INFINITY) < minute) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  };
+  return {
+    watermarkMs: state.watermarkMs ?? undefined,
+    firstSuccessAfter(afterMs) {
+      const minute = minuteOf(afterMs);
+      for (let index = firstFrom(minute); index < minutes.length; index++) {
+        const entry = minutes[index];
+        if (entry === undefined || entry[2] === 0) continue;
+        const base = entry[0] * MINUTE_MS;
+        const first = base + entry[3];
+        const last = base + entry[4];
+        if (first > afterMs) return first;
+        if (last > afterMs) return last;
+      }
+      return undefined;
+    },
+    runsBetween(fromMs, toMs) {
+      let started = 0;
+      let succeeded = 0;
+      const last = minuteOf(toMs);
+      for (let index = firstFrom(minuteOf(fromMs)); index < minutes.length; index++) {
+        const entry = minutes[index];
+        if (entry === undefined || entry[0] > last) break;
+        started += entry[1];
+        succeeded += entry[2];
+      }
+      return { started, succeeded };
+    },
+  };
+}
+
+/** The summary of a complete set of signals, with nothing late and nothing forgotten (for tests and tools). */
+export function summarizeTraffic(signals: readonly Signal[]): HealthyTraffic {
+  const unbounded = {
+    allowedLatenessMs: Number.POSITIVE_INFINITY,
+    horizonMs: Number.POSITIVE_INFINITY,
+    rememberedSignals: Number.POSITIVE_INFINITY,
+  };
+  return trafficView(foldTraffic(EMPTY_TRAFFIC, signals, unbounded).state);
+}
