@@ -58,6 +58,27 @@ describe('production shapes on the memory store equal the reference model', () =
     );
   }, 300_000);
 
+  it('a busy state machine for the whole 24-hour horizon: one delivery, raced, reordered, redelivered', async () => {
+    const busy = generateBusy({ seed: 8, rate: 2, durationMs: 24 * HOUR, outages: 6 });
+    const events = busy.events.map((generated) => generated.event);
+    const signals = signalsOfEvents(events);
+    expect(signals.filter(isHealthyRun).length).toBeGreaterThanOrEqual(300_000);
+    const expected = referenceIncidents(signals, ANY_ORDER_CONFIG);
+    expect(expected).toHaveLength(6);
+    const delivery: Delivery = {
+      seed: 3,
+      batchSize: 500,
+      reorder: 'window',
+      duplicateRate: 0.02,
+      lateRate: 0.001,
+      consumers: 2,
+      scopeConcurrency: 8,
+    };
+    const store = new MemoryIncidentStore();
+    await deliver(store, deliveredRecords(events, delivery), delivery, ANY_ORDER_CONFIG);
+    expectSameIncidents(store.allIncidents(), expected);
+  }, 600_000);
+
   it('a fleet: 300 state machines for an hour, 40 failing at once, batches touching many scopes', async () => {
     const fleet = generateFleet({
       seed: 11,

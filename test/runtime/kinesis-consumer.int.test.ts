@@ -5,9 +5,10 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbIncidentStore } from '../../src/adapters/dynamodb/dynamodb-store.ts';
 import { IncidentQueries } from '../../src/adapters/dynamodb/incident-queries.ts';
-import { withConfig } from '../../src/core/config.ts';
+import { DEFAULT_CONFIG, withConfig } from '../../src/core/config.ts';
 import { correlateOffline } from '../../src/runtime/correlate-offline.ts';
 import { createKinesisConsumer } from '../../src/runtime/kinesis-consumer.ts';
+import { generateBusy } from '../../src/workloads/busy.ts';
 import { kinesisEvent, kinesisRecords, recordSpecOf } from '../../src/workloads/kinesis-framing.ts';
 import { type DynamoDbLocal, localClient, sharedDynamoDbLocal } from '../helpers/dynamodb.ts';
 
@@ -29,11 +30,11 @@ describe('the Kinesis consumer against DynamoDB Local', () => {
   });
   afterAll(async () => local?.stop());
 
-  async function consumerOn(tableName: string, client = local.documentClient) {
+  async function consumerOn(tableName: string, client = local.documentClient, config = CONFIG) {
     const store = new DynamoDbIncidentStore({ client, tableName, clock: Date.now });
     const consume = createKinesisConsumer({
       store,
-      config: CONFIG,
+      config,
       logger: silent,
       clock: Date.now,
       maxCommitAttempts: 3,
@@ -71,6 +72,46 @@ describe('the Kinesis consumer against DynamoDB Local', () => {
     } = referenceDetail ?? { updatedAt: '', scopeVersion: 0 };
     expect(same).toEqual(reference2);
   });
+
+  it('agrees with `incidents correlate` on a busy state machine whose healthy runs outnumber every cap', async () => {
+    // 2 runs/s for an hour: 14,400 healthy signals, past the 4,096 runs a scope remembers, the 200
+    // runs an incident lists and the 5,000 per subject the first version read.
+    const busy = generateBusy({ seed: 33, rate: 2, durationMs: 60 * 60_000, outages: 1 });
+    const events = busy.events.map((generated) => generated.event);
+    const bytes = new TextEncoder().encode(`${events.map((event) => JSON.stringify(event)).join('\n')}\n`);
+    const { incidents: offline } = await correlateOffline(
+      [{ name: 'busy', bytes }],
+      DEFAULT_CONFIG,
+      Date.now,
+    );
+    expect(offline).toHaveLength(1);
+    expect(offline[0]?.executions.filter((run) => run.status === 'FAILED')).toHaveLength(20);
+    expect(offline[0]?.traffic.succeeded).toBeGreaterThan(200);
+    expect(offline.every((incident) => incident.status === 'RESOLVED')).toBe(true);
+
+    const tableName = await local.createTable();
+    const lambda = await consumerOn(tableName, local.documentClient, DEFAULT_CONFIG);
+    const records = kinesisRecords(events.map(recordSpecOf));
+    for (let start = 0; start < records.length; start += 500)
+      expect(await lambda.consume(kinesisEvent(records.slice(start, start + 500)))).toEqual({
+        batchItemFailures: [],
+      });
+
+    const stored = await lambda.queries.listIncidents({});
+    expect(stored.map((incident) => incident.id).sort()).toEqual(
+      offline.map((incident) => incident.id).sort(),
+    );
+    for (const incident of offline) {
+      const detail = await lambda.queries.getIncident(incident.id);
+      const {
+        updatedAt: _u,
+        scopeVersion: _v,
+        shrunk: _s,
+        ...view
+      } = detail ?? { updatedAt: '', scopeVersion: 0, shrunk: false };
+      expect(view).toEqual(incident);
+    }
+  }, 300_000);
 
   it('quarantines a poison record with its raw bytes and acknowledges the whole batch', async () => {
     const tableName = await local.createTable();

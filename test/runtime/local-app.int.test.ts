@@ -6,6 +6,7 @@ import { isProcessAlive } from '../../src/local/child-process.ts';
 import { correlateOffline } from '../../src/runtime/correlate-offline.ts';
 import { parseCorrelationConfig } from '../../src/runtime/correlation-config.ts';
 import { type LocalApp, startLocalApp } from '../../src/runtime/local-app.ts';
+import { generateBusy } from '../../src/workloads/busy.ts';
 import { EXECUTION_ARN, executionEvent } from '../../src/workloads/events.ts';
 import { ndjsonBytes } from '../builders/fixtures.ts';
 import { captureIo } from '../cli/capture-io.ts';
@@ -79,6 +80,58 @@ describe('the local app replaying the demo scenario', () => {
     expect(after.map((i) => [i.id, i.updatedAt])).toEqual(before.map((i) => [i.id, i.updatedAt]));
     expect(changes).toEqual([]);
   });
+});
+
+describe('the local app with a busy state machine', () => {
+  const dataDir = temporaryDirectory('local-app-busy');
+  let app: LocalApp;
+
+  beforeAll(async () => {
+    app = await startLocalApp({
+      dataDir: dataDir.path,
+      logger: testLogger(),
+      printChange: () => undefined,
+      handleProcessSignals: false,
+    });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    dataDir.remove();
+  });
+
+  it('keeps every failure of the incident when healthy runs outnumber every cap, as offline does', async () => {
+    // One run a second for 40 minutes: 4,800 healthy signals, more than the 4,096 runs a scope
+    // remembers and the 200 an incident lists, sent through EventBridge rules, kinesalite (several
+    // shards, so out of order) and the local event source mapping.
+    const busy = generateBusy({
+      seed: 44,
+      rate: 1,
+      durationMs: 40 * 60_000,
+      outages: 1,
+      name: 'orders-local',
+    });
+    const events = busy.events.map((generated) => generated.event);
+    const [expected, ...more] = (
+      await correlateOffline([{ name: 'busy', bytes: ndjsonBytes(events) }], DEFAULT_CONFIG, Date.now)
+    ).incidents;
+    expect(more).toEqual([]);
+    expect(expected?.executions.filter((run) => run.status === 'FAILED')).toHaveLength(20);
+
+    const sent = await app.stack.eventBus.putEvents(events);
+    expect(sent.recordsSent).toBe(events.length);
+    await app.stack.whenIdle({ timeoutMs: 240_000 });
+
+    const stored = await app.queries.listIncidents({});
+    expect(
+      stored.map((incident) => [incident.id, incident.status, incident.openedAt, incident.resolvedAt]),
+    ).toEqual([[expected?.id, 'RESOLVED', expected?.openedAt, expected?.resolvedAt]]);
+    const detail = await app.queries.getIncident(expected?.id ?? '');
+    expect(detail?.executions.map((run) => [run.name, run.status])).toEqual(
+      expected?.executions.map((run) => [run.name, run.status]),
+    );
+    expect(detail?.traffic.failed).toBe(20);
+  }, 300_000);
 });
 
 /** An execution of the builders' state machine that ended with `status` at `stoppedAt`. */
