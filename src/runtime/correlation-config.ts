@@ -27,6 +27,7 @@ const configFileSchema = z
         reopenWindow: minutes.optional(),
         quietPeriod: minutes.optional(),
         contextHorizon: minutes.optional(),
+        allowedLateness: minutes.optional(),
       })
       .strict()
       .optional(),
@@ -43,6 +44,8 @@ const configFileSchema = z
         timeline: z.number().int().min(10).max(1000).optional(),
         hints: z.number().int().min(1).max(50).optional(),
         evidencePerHint: z.number().int().min(1).max(100).optional(),
+        // Bounds a scope's state item: 16,384 ids stay near 100 KB gzipped, under DynamoDB's 400 KB.
+        rememberedHealthySignals: z.number().int().min(100).max(16_384).optional(),
       })
       .strict()
       .optional(),
@@ -80,6 +83,7 @@ export function parseCorrelationConfig(text: string, origin: string): Correlatio
     reopenWindowMs: ms(windows.reopenWindow, DEFAULT_CONFIG.reopenWindowMs),
     quietPeriodMs: ms(windows.quietPeriod, DEFAULT_CONFIG.quietPeriodMs),
     contextHorizonMs: ms(windows.contextHorizon, DEFAULT_CONFIG.contextHorizonMs),
+    allowedLatenessMs: ms(windows.allowedLateness, DEFAULT_CONFIG.allowedLatenessMs),
     stateMachineTagKeys: file.stateMachineTagKeys ?? DEFAULT_CONFIG.stateMachineTagKeys,
     staticLinks: file.staticLinks ?? DEFAULT_CONFIG.staticLinks,
     limits: { ...DEFAULT_CONFIG.limits, ...file.limits },

@@ -49,6 +49,9 @@ describe('incidents send / list / show / quarantine / tail against the local sta
     expect(shown.out()).toContain('Execution run-104 stopped by bob');
     expect(shown.out()).toMatch(/checkout-charge-card-errors\s+│ OK\s+│ checkout-charge-card/);
     expect(shown.out()).toContain('Timeline (UTC)');
+    expect(shown.out()).toContain(
+      'while open: 1 started, 1 succeeded, 3 failed   hour before: 0 of 1 finished runs failed',
+    );
   });
 
   it('quarantines a poison record and shows its reason and raw bytes', async () => {

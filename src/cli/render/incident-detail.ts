@@ -22,6 +22,7 @@ export function incidentDetail(incident: IncidentDetail): string {
     `status         ${incident.status}${incident.mergedInto === undefined ? '' : ` (merged into ${incident.mergedInto})`}   severity ${incident.severity}   flaps ${incident.flapCount}`,
     `opened         ${incident.openedAt}   resolved ${incident.resolvedAt ?? '-'}   last signal ${incident.lastSignalAt}`,
     `runs           ${counts || '-'}`,
+    `traffic        ${trafficLine(incident.traffic)}`,
   ].join('\n');
 
   const hints = incident.hints
@@ -105,4 +106,10 @@ export function incidentDetail(incident: IncidentDetail): string {
     ),
     section('Timeline (UTC)', timeline + omitted),
   ].join('');
+}
+
+/** What the scope's traffic summary says around the incident (whole minutes; see docs/architecture.md). */
+function trafficLine(traffic: IncidentDetail['traffic']): string {
+  const { started, succeeded, failed, hourBefore } = traffic;
+  return `while open: ${started} started, ${succeeded} succeeded, ${failed} failed   hour before: ${hourBefore.failed} of ${hourBefore.finished} finished runs failed`;
 }
