@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { incidentStatusSchema, storedIncidentStatusSchema } from '../../core/incident/read-model.ts';
+import { severitySchema } from '../../core/incident/severity-enum.ts';
 import type { Signal } from '../../core/signals/types.ts';
 import type { Link } from '../../core/topology/links.ts';
 import { DeterministicStoreError } from '../../errors.ts';
@@ -178,8 +180,6 @@ const hintSchema = z.object({
   evidence: z.array(z.string()),
 });
 
-const severitySchema = z.enum(['SEV1', 'SEV2', 'SEV3', 'SEV4']);
-
 /** What the list caps (and shrinking, see incident-items.ts) left out, by list. */
 const omissionsSchema = z.object({
   executions: count,
@@ -194,7 +194,7 @@ const incidentTrafficSchema = z.object({
   hourBefore: z.object({ finished: count, failed: count }),
 });
 
-export const storedStatusSchema = z.enum(['OPEN', 'RESOLVED', 'SUPERSEDED']);
+export const storedStatusSchema = storedIncidentStatusSchema;
 
 /**
  * The header as stored: the engine's incident without its timeline, plus bookkeeping. This is
@@ -305,7 +305,7 @@ export const parseTimelineIndexItem = (item: RawItem): { incidentId: string; ent
 const recentIncidentSchema = z.object({
   id: z.string().min(1),
   openedAt: isoText,
-  status: z.enum(['OPEN', 'RESOLVED']),
+  status: incidentStatusSchema,
   /** Absent on entries written before it was kept; null while open. */
   resolvedAt: isoText.nullable().optional(),
   /**

@@ -1,8 +1,11 @@
+import type * as z from 'zod/mini';
 import type { Actor, AlarmStateValue, ExecutionStatus } from '../signals/types.ts';
+import type { incidentStatusSchema } from './read-model.ts';
 
-export type IncidentStatus = 'OPEN' | 'RESOLVED';
-/** SEV1 is the worst. Derived from counts and alarms, so it is the same whatever the order of signals. */
-export type Severity = 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+import type { Severity } from './severity-enum.ts';
+
+export type { Severity };
+export type IncidentStatus = z.infer<typeof incidentStatusSchema>;
 
 export interface IncidentExecution {
   readonly executionArn: string;
