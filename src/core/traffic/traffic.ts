@@ -187,7 +187,8 @@ function addRun(known: TrafficMinute | undefined, minute: number, signal: Signal
  */
 function rememberedId(signal: Signal): string {
   const hash = signal.signalId.lastIndexOf('#');
-  return signal.signalId.slice(hash + 1, hash + 13);
+  // Ids built by hand (tests, tools) may have no digest: then the whole id is what is remembered.
+  return hash === -1 ? signal.signalId : signal.signalId.slice(hash + 1, hash + 13);
 }
 
 /** Healthy traffic as incidents ask about it. `runsBetween` counts whole minutes (see below). */
