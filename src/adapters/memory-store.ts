@@ -10,6 +10,7 @@ import type {
   ScopeChange,
   ScopeState,
 } from '../core/pipeline/ports.ts';
+import { compareSignals } from '../core/signals/order.ts';
 import type { Signal } from '../core/signals/types.ts';
 import { type Link, linkKey } from '../core/topology/links.ts';
 import { EMPTY_TRAFFIC } from '../core/traffic/traffic.ts';
@@ -129,8 +130,7 @@ const EMPTY_SCOPE: ScopeState = { incidents: [], digests: new Map(), traffic: EM
 
 const contextKey = (contextClass: ContextClass, subject: string) => `${contextClass}|${subject}`;
 
-const compare = (a: Signal, b: Signal): number =>
-  a.eventTimeMs - b.eventTimeMs || (a.signalId < b.signalId ? -1 : a.signalId > b.signalId ? 1 : 0);
+const compare = compareSignals;
 
 /** Signals kept in event-time order, each once: range reads by binary search, as a sort key would give. */
 class TimeSortedSignals {

@@ -1,9 +1,9 @@
 import type { IncidentDetail } from '../adapters/dynamodb/incident-queries.ts';
 import type { StoredIncident } from '../adapters/dynamodb/item-schemas.ts';
+import { FAILED_RUN_STATUSES } from '../core/signals/run-status.ts';
 import type { IncidentDetailView, IncidentSummary } from './api-schema.ts';
 
 /** Same rule as the CLI's `failed` column: aborted runs are someone's decision, not a failure. */
-const FAILED_STATUSES = ['FAILED', 'TIMED_OUT'];
 
 /**
  * A list row: what the table shows and no more, so a list of a hundred incidents (each holding up
@@ -20,7 +20,7 @@ export function summaryOf(incident: StoredIncident): IncidentSummary {
     lastSignalAt: incident.lastSignalAt,
     resolvedAt: incident.resolvedAt,
     flapCount: incident.flapCount,
-    failedExecutions: FAILED_STATUSES.reduce((n, status) => n + (incident.counts[status] ?? 0), 0),
+    failedExecutions: FAILED_RUN_STATUSES.reduce((n, status) => n + (incident.counts[status] ?? 0), 0),
     linkedAlarms: incident.alarms.length,
     alarmsFiring: incident.alarms.filter((alarm) => alarm.state === 'ALARM').length,
     topHint: incident.hints[0]?.message ?? null,

@@ -1,8 +1,7 @@
 import Table from 'cli-table3';
 import { shortName } from '../../core/incident/describe.ts';
 import type { Incident } from '../../core/incident/types.ts';
-
-const FAILED = ['FAILED', 'TIMED_OUT'];
+import { FAILED_RUN_STATUSES } from '../../core/signals/run-status.ts';
 
 /** The on-call view: one row per incident, the top hint last because it is the longest. */
 export type IncidentRow = Pick<
@@ -18,7 +17,7 @@ export function incidentTable(incidents: readonly IncidentRow[]): string {
     style: { head: [], border: [] },
   });
   for (const incident of incidents) {
-    const failed = FAILED.reduce((n, status) => n + (incident.counts[status] ?? 0), 0);
+    const failed = FAILED_RUN_STATUSES.reduce((n, status) => n + (incident.counts[status] ?? 0), 0);
     const flaps = incident.flapCount > 0 ? ` (flapped ${incident.flapCount}x)` : '';
     table.push([
       incident.id,

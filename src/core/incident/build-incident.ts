@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CorrelationConfig } from '../config.ts';
+import { firedAndNotSuppressed } from '../signals/alarm-rules.ts';
+import { compareSignals } from '../signals/order.ts';
 import { isFailedStatus } from '../signals/run-status.ts';
 import type { AlarmStateSignal, ApiCallSignal, ExecutionSignal, Signal } from '../signals/types.ts';
 import { type HealthyTraffic, MINUTE_MS, minuteOf } from '../traffic/traffic.ts';
@@ -52,9 +54,7 @@ export function buildIncident(
   const apiCalls = scope.apiCalls.filter((call) => inRange(call, config.apiCallLookbackMs));
   const alarmConfigChanges = alarmWindows.flatMap((w) => w.configsInWindow);
 
-  const alarmFired = alarmWindows.some((w) =>
-    w.transitionsInWindow.some((t) => t.state.value === 'ALARM' && t.state.actionsSuppressedBy === undefined),
-  );
+  const alarmFired = alarmWindows.some((w) => w.transitionsInWindow.some(firedAndNotSuppressed));
   const flapCount = episode.reopenings.length;
   const severity = severityOf({
     failedRuns: failedRuns.length,
@@ -177,10 +177,7 @@ function latestRuns(executions: readonly ExecutionSignal[]): ExecutionSignal[] {
       runs.set(key, execution);
     }
   }
-  return [...runs.values()].sort(
-    (a, b) =>
-      a.eventTimeMs - b.eventTimeMs || (a.signalId < b.signalId ? -1 : a.signalId > b.signalId ? 1 : 0),
-  );
+  return [...runs.values()].sort(compareSignals);
 }
 
 function toIncidentExecution(e: ExecutionSignal): IncidentExecution {

@@ -1,4 +1,6 @@
 import type { CorrelationConfig } from '../config.ts';
+import { firedAndNotSuppressed } from '../signals/alarm-rules.ts';
+import { compareSignals } from '../signals/order.ts';
 import type { Signal } from '../signals/types.ts';
 import type { HealthyTraffic } from '../traffic/traffic.ts';
 import type { ScopedAlarm, ScopeSignals } from './scope-signals.ts';
@@ -31,16 +33,13 @@ export function triggersOf(scope: ScopeSignals, config: CorrelationConfig): Trig
   for (const alarm of scope.alarms.values()) {
     for (const transition of alarm.states) {
       // A suppressed alarm is in maintenance on purpose: context, not a page.
-      if (transition.state.value === 'ALARM' && transition.state.actionsSuppressedBy === undefined) {
+      if (firedAndNotSuppressed(transition)) {
         triggers.push({ atMs: transition.eventTimeMs, signal: transition });
       }
     }
   }
-  return triggers.sort(
-    (a, b) =>
-      a.atMs - b.atMs ||
-      (a.signal.signalId < b.signal.signalId ? -1 : a.signal.signalId > b.signal.signalId ? 1 : 0),
-  );
+  // A trigger's time is its signal's event time: the signals' order is the triggers' order.
+  return triggers.sort((a, b) => compareSignals(a.signal, b.signal));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { CorrelationConfig } from '../config.ts';
+import { firedAndNotSuppressed } from '../signals/alarm-rules.ts';
 import type { AlarmConfigSignal, ApiCallSignal, ExecutionSignal } from '../signals/types.ts';
 import { actorName, minutesBetween, shortName } from './describe.ts';
 import type { ScopedAlarm } from './scope-signals.ts';
@@ -93,9 +94,7 @@ function alarmFiredHints(input: HintInput, cap: Cap): Hint[] {
   const hints: Hint[] = [];
   for (const { alarm, transitionsInWindow } of input.alarms) {
     // A suppressed transition gets its own hint: nobody was paged by it.
-    const fired = transitionsInWindow.filter(
-      (t) => t.state.value === 'ALARM' && t.state.actionsSuppressedBy === undefined,
-    );
+    const fired = transitionsInWindow.filter(firedAndNotSuppressed);
     const first = fired[0];
     if (first === undefined) continue;
     const through = alarm.via.length === 0 ? '' : ` (linked through ${alarm.via.map(shortName).join(' → ')})`;

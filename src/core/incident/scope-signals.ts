@@ -1,3 +1,4 @@
+import { compareSignals } from '../signals/order.ts';
 import { isHealthyRun } from '../signals/run-status.ts';
 import type {
   AlarmConfigSignal,
@@ -30,8 +31,7 @@ export interface ScopeSignals {
   readonly latestEventMs: number;
 }
 
-export const bySignalTime = (a: Signal, b: Signal): number =>
-  a.eventTimeMs - b.eventTimeMs || (a.signalId < b.signalId ? -1 : a.signalId > b.signalId ? 1 : 0);
+export const bySignalTime = compareSignals;
 
 export function collectScopeSignals(
   stateMachineArn: string,
