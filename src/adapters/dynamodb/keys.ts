@@ -8,8 +8,8 @@ import type { Link } from '../../core/topology/links.ts';
 /**
  * The single-table layout (DESIGN §5), in one place: every key, index key and item type the
  * adapters read or write is spelled here, so the layout can be reviewed without reading I/O code.
- * Context is filed per class of signal (CTX#, CTXA#, CTXS#, CTXR#): see "Context" below, with the
- * story of items written before that (no migration needed).
+ * Context is filed per class of signal (CTX#, CTXA#); healthy runs live in the scope's STATE item
+ * as a traffic summary. See "Context" below, with the story of older items (no migration needed).
  */
 
 export interface ItemKey {
