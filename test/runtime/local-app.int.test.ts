@@ -87,12 +87,7 @@ describe('the local app with a busy state machine', () => {
   let app: LocalApp;
 
   beforeAll(async () => {
-    app = await startLocalApp({
-      dataDir: dataDir.path,
-      logger: testLogger(),
-      printChange: () => undefined,
-      handleProcessSignals: false,
-    });
+    app = await quietApp(dataDir.path);
   });
 
   afterAll(async () => {
@@ -134,6 +129,17 @@ describe('the local app with a busy state machine', () => {
   }, 300_000);
 });
 
+/** A local app whose incident changes are not printed (the test reads the table instead). */
+function quietApp(dataDir: string, config?: CorrelationConfig): Promise<LocalApp> {
+  return startLocalApp({
+    dataDir,
+    logger: testLogger(),
+    printChange: () => undefined,
+    handleProcessSignals: false,
+    ...(config === undefined ? {} : { config }),
+  });
+}
+
 /** An execution of the builders' state machine that ended with `status` at `stoppedAt`. */
 function endedExecution(name: string, status: string, stoppedAt: string): Record<string, unknown> {
   const stopMs = Date.parse(stoppedAt);
@@ -160,13 +166,7 @@ describe('the local app with a correlation configuration', () => {
   let app: LocalApp;
 
   beforeAll(async () => {
-    app = await startLocalApp({
-      dataDir: dataDir.path,
-      logger: testLogger(),
-      printChange: () => undefined,
-      handleProcessSignals: false,
-      config,
-    });
+    app = await quietApp(dataDir.path, config);
   });
 
   afterAll(async () => {
