@@ -1,19 +1,20 @@
 import { type ContextClass, contextClassOf } from '../core/context/context-class.ts';
 import type { Incident } from '../core/incident/types.ts';
 import { evolveState } from '../core/pipeline/decide-scope.ts';
-import type {
-  CommitOutcome,
-  ContextRange,
-  ContextRead,
-  IncidentStore,
-  QuarantineEntry,
-  ScopeChange,
-  ScopeState,
+import {
+  type CommitOutcome,
+  type ContextRange,
+  type ContextRead,
+  EMPTY_SCOPE_STATE,
+  type IncidentStore,
+  type QuarantineEntry,
+  type ScopeChange,
+  type ScopeFiling,
+  type ScopeState,
 } from '../core/pipeline/ports.ts';
 import { compareSignals } from '../core/signals/order.ts';
 import type { Signal } from '../core/signals/types.ts';
 import { type Link, linkKey } from '../core/topology/links.ts';
-import { EMPTY_TRAFFIC } from '../core/traffic/traffic.ts';
 
 export interface MemoryStoreOptions {
   /**
@@ -41,6 +42,13 @@ export class MemoryIncidentStore implements IncidentStore {
     this.maxContextItemsPerRead = options.maxContextItemsPerRead ?? Number.POSITIVE_INFINITY;
   }
 
+  private topology = 0;
+
+  /** Every read here sees the links as they are; the version still moves like the table's. */
+  async topologyVersion(): Promise<number> {
+    return this.topology;
+  }
+
   async linksFrom(resources: readonly string[]): Promise<Link[]> {
     return [...new Set(resources)].flatMap((resource) => [
       ...(this.linksByFrom.get(resource)?.values() ?? []),
@@ -52,11 +60,16 @@ export class MemoryIncidentStore implements IncidentStore {
   }
 
   async saveLinks(links: readonly Link[]): Promise<void> {
+    let fresh = false;
     for (const link of links) {
       const key = linkKey(link);
+      const stored = this.linksByFrom.get(link.from)?.get(key);
+      if (stored?.source === link.source) continue;
+      fresh = true;
       index(this.linksByFrom, link.from).set(key, link);
       index(this.linksByTo, link.to).set(key, link);
     }
+    if (fresh) this.topology += 1;
   }
 
   async saveSignals(signals: readonly Signal[]): Promise<void> {
@@ -75,11 +88,29 @@ export class MemoryIncidentStore implements IncidentStore {
     }
   }
 
+  async fileUnderScopes(filings: readonly ScopeFiling[]): Promise<void> {
+    for (const { stateMachineArn, signal } of filings) {
+      const contextClass = contextClassOf(signal);
+      if (contextClass === undefined) continue;
+      const key = scopeContextKey(contextClass, stateMachineArn);
+      let kept = this.context.get(key);
+      if (kept === undefined) {
+        kept = new TimeSortedSignals();
+        this.context.set(key, kept);
+      }
+      kept.add(signal);
+    }
+  }
+
   async contextBetween(range: ContextRange): Promise<ContextRead> {
     const found = new Map<string, Signal>();
     let complete = true;
-    for (const subject of new Set(range.subjects)) {
-      const kept = this.context.get(contextKey(range.contextClass, subject));
+    const keys =
+      range.scope !== undefined
+        ? [scopeContextKey(range.contextClass, range.scope)]
+        : [...new Set(range.subjects)].map((subject) => contextKey(range.contextClass, subject));
+    for (const key of keys) {
+      const kept = this.context.get(key);
       if (kept === undefined) continue;
       const slice = kept.between(range.fromMs, range.toMs ?? Number.POSITIVE_INFINITY);
       // Like DynamoDB reading newest first under a cap: what is cut is the oldest.
@@ -93,11 +124,11 @@ export class MemoryIncidentStore implements IncidentStore {
   }
 
   async loadScope(stateMachineArn: string): Promise<ScopeState> {
-    return this.scopes.get(stateMachineArn)?.state ?? EMPTY_SCOPE;
+    return this.scopes.get(stateMachineArn)?.state ?? EMPTY_SCOPE_STATE;
   }
 
   async loadScopes(stateMachineArns: readonly string[]): Promise<ReadonlyMap<string, ScopeState>> {
-    return new Map(stateMachineArns.map((arn) => [arn, this.scopes.get(arn)?.state ?? EMPTY_SCOPE]));
+    return new Map(stateMachineArns.map((arn) => [arn, this.scopes.get(arn)?.state ?? EMPTY_SCOPE_STATE]));
   }
 
   async commitScope(
@@ -105,7 +136,7 @@ export class MemoryIncidentStore implements IncidentStore {
     expectedVersion: number,
     change: ScopeChange,
   ): Promise<CommitOutcome> {
-    const current = this.scopes.get(stateMachineArn) ?? { state: EMPTY_SCOPE, incidents: new Map() };
+    const current = this.scopes.get(stateMachineArn) ?? { state: EMPTY_SCOPE_STATE, incidents: new Map() };
     if (current.state.version !== expectedVersion) return 'conflict';
     const incidents = new Map(current.incidents);
     for (const { id } of change.superseded) incidents.delete(id);
@@ -126,9 +157,9 @@ export class MemoryIncidentStore implements IncidentStore {
   }
 }
 
-const EMPTY_SCOPE: ScopeState = { incidents: [], digests: new Map(), traffic: EMPTY_TRAFFIC, version: 0 };
-
 const contextKey = (contextClass: ContextClass, subject: string) => `${contextClass}|${subject}`;
+const scopeContextKey = (contextClass: ContextClass, stateMachineArn: string) =>
+  `${contextClass}|scope|${stateMachineArn}`;
 
 const compare = compareSignals;
 

@@ -27,6 +27,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export async function sweep(deps: SweeperDeps): Promise<SweepReport> {
   const scopes = await deps.openScopes();
+  // Validates the store's link reads before the sweep walks the topology.
+  if (scopes.length > 0) await deps.store.topologyVersion();
   let resolved = 0;
   let failed = 0;
   for (const stateMachineArn of scopes) {

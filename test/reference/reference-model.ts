@@ -27,11 +27,7 @@ export function referenceIncidents(
   // A signal about no resource is ignored at the edge: it can belong to no scope.
   for (const signal of signals) if (signal.subjects.length > 0) unique.set(signal.signalId, signal);
   const all = [...unique.values()];
-
-  const links = new Map<string, Link>();
-  for (const link of [...all.flatMap((signal) => linksFromSignal(signal, config)), ...staticLinks(config)])
-    links.set(linkKey(link), link);
-  const topology = new Topology(links.values());
+  const topology = referenceTopology(all, config);
 
   const byScope = new Map<string, Signal[]>();
   for (const signal of all) {
@@ -46,6 +42,32 @@ export function referenceIncidents(
       correlateScope(stateMachineArn, scoped, topology, referenceTraffic(scoped, resolution), config),
     )
     .sort(byOpening);
+}
+
+/** Every link learned from every signal, and the configured ones. */
+function referenceTopology(signals: readonly Signal[], config: CorrelationConfig): Topology {
+  const links = new Map<string, Link>();
+  for (const link of [
+    ...signals.flatMap((signal) => linksFromSignal(signal, config)),
+    ...staticLinks(config),
+  ])
+    links.set(linkKey(link), link);
+  return new Topology(links.values());
+}
+
+/** The scopes each signal belongs to once every link is known, by signal id, sorted. */
+export function referenceScopes(
+  signals: Iterable<Signal>,
+  config: CorrelationConfig = DEFAULT_CONFIG,
+): Map<string, string[]> {
+  const all = [...signals];
+  const topology = referenceTopology(all, config);
+  return new Map(
+    all.map((signal) => [
+      signal.signalId,
+      topology.scopesOf(signal.subjects).map((scope) => scope.stateMachineArn),
+    ]),
+  );
 }
 
 const MINUTE = 60_000;

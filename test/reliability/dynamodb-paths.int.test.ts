@@ -43,13 +43,18 @@ async function freshStore() {
   return { tableName, store };
 }
 
-/** Every signal kept once under each of its subjects: nothing lost, nothing doubled. */
+/**
+ * Every signal kept once under each of its subjects and once under each of its scopes: nothing
+ * lost, nothing doubled, nothing filed under a state machine it does not belong to.
+ */
 async function expectEverySignalStoredOnce(tableName: string) {
   const contents = await scanTable(local.documentClient, tableName);
   const expected = [...workload.signals].filter(([, subjects]) => subjects.length > 0);
   expect(contents.signalItems.size).toBe(expected.length);
-  for (const [signalId, subjects] of expected)
+  for (const [signalId, subjects] of expected) {
     expect(contents.signalItems.get(signalId)).toBe(subjects.length);
+    expect(contents.scopeFilings.get(signalId) ?? []).toEqual(workload.scopes.get(signalId));
+  }
   return contents;
 }
 

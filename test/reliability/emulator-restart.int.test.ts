@@ -108,8 +108,10 @@ describe('the consumer while DynamoDB Local is killed and restarted mid-run', ()
     const contents = await scanTable(document, TABLE);
     const keepable = [...workload.signals].filter(([, subjects]) => subjects.length > 0);
     expect(contents.signalItems.size).toBe(keepable.length);
-    for (const [signalId, subjects] of keepable)
+    for (const [signalId, subjects] of keepable) {
       expect(contents.signalItems.get(signalId)).toBe(subjects.length);
+      expect(contents.scopeFilings.get(signalId) ?? []).toEqual(workload.scopes.get(signalId));
+    }
     expect(new Set(contents.quarantine.map((entry) => entry.recordId))).toEqual(
       new Set(stream.poison.keys()),
     );

@@ -5,6 +5,7 @@ import type {
   IncidentStore,
   QuarantineEntry,
   ScopeChange,
+  ScopeFiling,
   ScopeState,
 } from '../../src/core/pipeline/ports.ts';
 import type { Signal } from '../../src/core/signals/types.ts';
@@ -46,6 +47,10 @@ export class InstrumentedStore implements IncidentStore {
     throw new TransientStoreError(`injected failure of ${operation}`);
   }
 
+  topologyVersion(): Promise<number> {
+    return this.call('topologyVersion', () => this.inner.topologyVersion());
+  }
+
   linksFrom(resources: readonly string[]): Promise<Link[]> {
     return this.call('linksFrom', () => this.inner.linksFrom(resources));
   }
@@ -60,6 +65,10 @@ export class InstrumentedStore implements IncidentStore {
 
   saveSignals(signals: readonly Signal[]): Promise<void> {
     return this.call('saveSignals', () => this.inner.saveSignals(signals));
+  }
+
+  fileUnderScopes(filings: readonly ScopeFiling[]): Promise<void> {
+    return this.call('fileUnderScopes', () => this.inner.fileUnderScopes(filings));
   }
 
   contextBetween(range: ContextRange): Promise<ContextRead> {

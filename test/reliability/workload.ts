@@ -17,7 +17,7 @@ import { generateEvents } from '../../src/workloads/mix.ts';
 import { Random } from '../../src/workloads/random.ts';
 import { POISON_KINDS, type PoisonKind, poisonSpec, quarantinedBytesOf } from '../builders/poison.ts';
 import { ANY_ORDER_CONFIG, signalsOfEvents } from '../reference/differential.ts';
-import { referenceIncidents } from '../reference/reference-model.ts';
+import { referenceIncidents, referenceScopes } from '../reference/reference-model.ts';
 
 /**
  * These variants shuffle and duplicate across the whole stream, far past the default allowed
@@ -41,6 +41,8 @@ export interface ReliabilityWorkload {
   readonly entries: readonly StreamEntry[];
   /** Every signal kept as context (healthy runs are summarized instead), by id, with its subjects. */
   readonly signals: ReadonlyMap<string, readonly string[]>;
+  /** The scopes each kept signal belongs to once every link is known (the reference topology). */
+  readonly scopes: ReadonlyMap<string, readonly string[]>;
   /** The reference model's incidents for these events: what every variant must end with. */
   readonly expected: readonly Incident[];
 }
@@ -55,10 +57,13 @@ export function reliabilityWorkload(
   const signals = new Map(
     normalized.filter((signal) => !isHealthyRun(signal)).map((signal) => [signal.signalId, signal.subjects]),
   );
+  const kept = normalized.filter((signal) => !isHealthyRun(signal));
+  const allScopes = referenceScopes(normalized, RELIABILITY_CONFIG);
   return {
     mix,
     entries: mix.events.map((generated) => ({ spec: recordSpecOf(generated.event) })),
     signals,
+    scopes: new Map(kept.map((signal) => [signal.signalId, allScopes.get(signal.signalId) ?? []])),
     expected: referenceIncidents(normalized, RELIABILITY_CONFIG),
   };
 }
@@ -128,8 +133,10 @@ export function memoryConsumer(): {
 }
 
 export interface TableContents {
-  /** signalId → how many context items hold it (one per subject). */
+  /** signalId → how many context items hold it under its subjects (one per subject). */
   readonly signalItems: ReadonlyMap<string, number>;
+  /** signalId → the scopes it is filed under (`SCTX#`/`SCTXA#`), sorted. */
+  readonly scopeFilings: ReadonlyMap<string, readonly string[]>;
   readonly quarantine: readonly {
     readonly recordId: string;
     readonly reason: string;
@@ -144,17 +151,20 @@ export async function scanTable(client: DynamoDBDocumentClient, tableName: strin
     items.push(...(page.Items ?? []));
   }
   const signalItems = new Map<string, number>();
+  const scopeFilings = new Map<string, string[]>();
   const quarantine: { recordId: string; reason: string; raw: Uint8Array }[] = [];
   for (const item of items) {
-    if (item.type === 'SIGNAL' && typeof item.signalId === 'string') {
-      signalItems.set(item.signalId, (signalItems.get(item.signalId) ?? 0) + 1);
+    if (item.type === 'SIGNAL' && typeof item.signalId === 'string' && typeof item.pk === 'string') {
+      const scope = /^SCTXA?#(.*)$/.exec(item.pk)?.[1];
+      if (scope === undefined) signalItems.set(item.signalId, (signalItems.get(item.signalId) ?? 0) + 1);
+      else scopeFilings.set(item.signalId, [...(scopeFilings.get(item.signalId) ?? []), scope].sort());
     }
     if (item.type === 'QUARANTINE' && typeof item.recordId === 'string' && typeof item.reason === 'string') {
       const raw = item.raw instanceof Uint8Array ? item.raw : new Uint8Array();
       quarantine.push({ recordId: item.recordId, reason: item.reason, raw });
     }
   }
-  return { signalItems, quarantine, items };
+  return { signalItems, scopeFilings, quarantine, items };
 }
 
 /** Expected quarantine reasons, by what was wrong with the record. */

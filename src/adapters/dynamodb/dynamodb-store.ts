@@ -5,19 +5,21 @@ import {
   PutCommand,
   TransactWriteCommand,
   type TransactWriteItem,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type {
-  CommitOutcome,
-  ContextRange,
-  ContextRead,
-  IncidentStore,
-  QuarantineEntry,
-  ScopeChange,
-  ScopeState,
+import {
+  type CommitOutcome,
+  type ContextRange,
+  type ContextRead,
+  EMPTY_SCOPE_STATE,
+  type IncidentStore,
+  type QuarantineEntry,
+  type ScopeChange,
+  type ScopeFiling,
+  type ScopeState,
 } from '../../core/pipeline/ports.ts';
 import type { Signal } from '../../core/signals/types.ts';
 import type { Link } from '../../core/topology/links.ts';
-import { EMPTY_TRAFFIC } from '../../core/traffic/traffic.ts';
 import {
   batchGetAll,
   batchPutAll,
@@ -39,15 +41,19 @@ import {
   type ContextSkCondition,
   contextPk,
   contextSkCondition,
+  ItemType,
   isoTime,
   linkPk,
   reverseLinkPk,
+  scopeContextPk,
   scopeStateKey,
   timelineIndexKey,
+  topologyVersionKey,
 } from './keys.ts';
+import { LinkPartitionCache } from './link-cache.ts';
 import { DEFAULT_TRANSACTION_LIMITS, planCommit, type TransactionLimits } from './scope-commit.ts';
 import { callDynamo, cancellationFailure, cancellationOutcome, storeFailure } from './store-errors.ts';
-import { contextItems, linkItems, quarantineItem } from './store-items.ts';
+import { contextItems, linkItems, quarantineItem, scopeContextItems } from './store-items.ts';
 import { decodeTraffic } from './traffic-codec.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -65,6 +71,12 @@ export interface DynamoDbStoreOptions {
    */
   readonly maxContextItemsPerRead: number;
   readonly maxLinksPerResource: number;
+  /**
+   * Link partitions kept between batches while the topology version stays the same (see
+   * link-cache.ts). 20,000 cover the resources of a few thousand state machines; one is a few
+   * hundred bytes.
+   */
+  readonly maxCachedLinkPartitions: number;
   /**
    * Incidents a scope's STATE item lists, newest first: all `loadScope` returns. Older ones are
    * history, listed through the GSIs. The engine needs every stored incident that opened inside
@@ -89,6 +101,7 @@ export const DEFAULT_STORE_OPTIONS: DynamoDbStoreOptions = {
   concurrency: 8,
   maxContextItemsPerRead: 20_000,
   maxLinksPerResource: 1_000,
+  maxCachedLinkPartitions: 20_000,
   maxRecentIncidents: 50,
   retry: {
     maxAttempts: 8,
@@ -119,10 +132,12 @@ export class DynamoDbIncidentStore implements IncidentStore {
   private readonly context: TableContext;
   private readonly clock: () => number;
   private readonly options: DynamoDbStoreOptions;
+  private readonly links: LinkPartitionCache;
 
   constructor(config: DynamoDbStoreConfig) {
     const retry = { ...DEFAULT_STORE_OPTIONS.retry, ...config.options?.retry };
     this.options = { ...DEFAULT_STORE_OPTIONS, ...config.options, retry };
+    this.links = new LinkPartitionCache(this.options.maxCachedLinkPartitions);
     this.clock = config.clock;
     this.context = {
       client: config.client,
@@ -140,8 +155,45 @@ export class DynamoDbIncidentStore implements IncidentStore {
     return this.queryLinks(resources.map(reverseLinkPk));
   }
 
+  /** One strongly consistent read of the topology version: cached link partitions stay if it is unchanged. */
+  async topologyVersion(): Promise<number> {
+    const { tableName, client } = this.context;
+    const output = await callDynamo('GetItem', tableName, () =>
+      client.send(new GetCommand({ TableName: tableName, Key: topologyVersionKey, ConsistentRead: true })),
+    );
+    const version = topologyVersionOf(output.Item);
+    this.links.adopt(version);
+    return version;
+  }
+
+  /**
+   * Writes the links not known to be stored already (a batch relearns the same links from every
+   * alarm event), then raises the topology version so every consumer reads their partitions anew.
+   * Links first, version after: a consumer that sees the new version also sees the links.
+   */
   async saveLinks(links: readonly Link[]): Promise<void> {
-    await batchPutAll(this.context, links.flatMap(linkItems));
+    const partitionsOf = (link: Link) => [linkPk(link.from), reverseLinkPk(link.to)];
+    const fresh = links.filter((link) => !partitionsOf(link).every((pk) => this.links.holds(pk, link)));
+    if (fresh.length === 0) return;
+    await batchPutAll(this.context, fresh.flatMap(linkItems));
+    this.links.wrote(fresh, await this.raiseTopologyVersion(), partitionsOf);
+  }
+
+  private async raiseTopologyVersion(): Promise<number> {
+    const { tableName, client } = this.context;
+    const output = await callDynamo('UpdateItem', tableName, () =>
+      client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: topologyVersionKey,
+          UpdateExpression: 'ADD #version :one SET #type = :type',
+          ExpressionAttributeNames: { '#version': 'version', '#type': 'type' },
+          ExpressionAttributeValues: { ':one': 1, ':type': ItemType.topologyVersion },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      ),
+    );
+    return topologyVersionOf(output.Attributes);
   }
 
   async saveSignals(signals: readonly Signal[]): Promise<void> {
@@ -153,16 +205,29 @@ export class DynamoDbIncidentStore implements IncidentStore {
     );
   }
 
+  async fileUnderScopes(filings: readonly ScopeFiling[]): Promise<void> {
+    const now = this.clock();
+    const retention = this.options.contextRetentionMs;
+    await batchPutAll(
+      this.context,
+      filings.flatMap((filing) => scopeContextItems(filing, now, retention)),
+    );
+  }
+
   async contextBetween(range: ContextRange): Promise<ContextRead> {
     const condition = contextSkCondition(range.fromMs, range.toMs);
     if (condition.kind === 'empty') return { signals: [], complete: true };
     const cap = this.options.maxContextItemsPerRead;
     const found = new Map<string, Signal>();
     let complete = true;
-    const reads = await mapConcurrent(uniqueSubjects(range), this.context.concurrency, (subject) =>
+    const partitions =
+      range.scope !== undefined
+        ? [scopeContextPk(range.contextClass, range.scope)]
+        : [...new Set(range.subjects)].map((subject) => contextPk(range.contextClass, subject));
+    const reads = await mapConcurrent(partitions, this.context.concurrency, (pk) =>
       // Newest first, and one item past the cap: more than `cap` items came back exactly when the
       // range holds more, and then the oldest are the ones left out.
-      queryAll(this.context, contextQuery(contextPk(range.contextClass, subject), condition, false), cap + 1),
+      queryAll(this.context, contextQuery(pk, condition, false), cap + 1),
     );
     for (const { items } of reads) {
       if (items.length > cap) complete = false;
@@ -198,7 +263,7 @@ export class DynamoDbIncidentStore implements IncidentStore {
   private scopeStateOf(stateMachineArn: string, item: ScopeStateItem | undefined): ScopeState {
     if (item === undefined) {
       this.loaded.delete(stateMachineArn);
-      return { incidents: [], digests: new Map(), traffic: EMPTY_TRAFFIC, version: 0 };
+      return EMPTY_SCOPE_STATE;
     }
     this.remember(item);
     const digests = new Map<string, string>();
@@ -215,6 +280,7 @@ export class DynamoDbIncidentStore implements IncidentStore {
       })),
       digests,
       traffic: decodeTraffic(item.traffic, stateMachineArn),
+      membersDigest: item.membersDigest,
       version: item.version,
     };
   }
@@ -307,8 +373,11 @@ export class DynamoDbIncidentStore implements IncidentStore {
   }
 
   private async queryLinks(partitions: readonly string[]): Promise<Link[]> {
-    const pages = await mapConcurrent([...new Set(partitions)], this.context.concurrency, (pk) =>
-      queryAll(
+    const readUnder = this.links.current;
+    const pages = await mapConcurrent([...new Set(partitions)], this.context.concurrency, async (pk) => {
+      const cached = this.links.get(pk);
+      if (cached !== undefined) return cached;
+      const { items } = await queryAll(
         this.context,
         {
           KeyConditionExpression: 'pk = :pk',
@@ -316,9 +385,12 @@ export class DynamoDbIncidentStore implements IncidentStore {
           ConsistentRead: true,
         },
         this.options.maxLinksPerResource,
-      ),
-    );
-    return pages.flatMap(({ items }) => items.map(parseLinkItem));
+      );
+      const links = items.map(parseLinkItem);
+      this.links.set(pk, links, readUnder);
+      return links;
+    });
+    return pages.flat();
   }
 
   private async conditionalPut(put: NonNullable<TransactWriteItem['Put']>): Promise<CommitOutcome> {
@@ -350,7 +422,11 @@ export class DynamoDbIncidentStore implements IncidentStore {
   }
 }
 
-const uniqueSubjects = (range: ContextRange): string[] => [...new Set(range.subjects)];
+/** The counter's value; a table no link was ever written to has none, which reads as 0. */
+function topologyVersionOf(item: Record<string, unknown> | undefined): number {
+  const version = item?.version;
+  return typeof version === 'number' && Number.isSafeInteger(version) ? version : 0;
+}
 
 /** One partition of filed context, strongly consistent: the engine's conflict detection relies on it. */
 function contextQuery(pk: string, condition: ContextSkCondition, forward: boolean): QueryInput {

@@ -64,7 +64,7 @@ function malformed(what: string, item: RawItem, error: z.ZodError): MalformedIte
 const keyFields = { pk: z.string(), sk: z.string() };
 
 /** The format a STATE item's `stateFormat` names; bump it (and read the older one) when it changes. */
-export const STATE_FORMAT = 2;
+export const STATE_FORMAT = 3;
 const isoText = z.string().min(1);
 const count = z.number().int().nonnegative();
 
@@ -331,10 +331,14 @@ const scopeStateItemSchema = z.object({
   openIncidentId: z.string().optional(),
   updatedAt: isoText,
   /**
-   * The STATE item's format: 2 since the traffic summary. Absent on items of the first engine,
-   * which read as format 1 with an empty summary (docs/architecture.md, "Existing tables").
+   * The STATE item's format: 2 since the traffic summary, 3 since context is filed per scope too
+   * (`membersDigest`). Absent on items of the first engine, which read as format 1 with an empty
+   * summary; a format 2 item reads with no members, so its first derivation completes the scope's
+   * partition (docs/architecture.md, "Existing tables").
    */
-  stateFormat: z.literal(STATE_FORMAT).optional(),
+  stateFormat: z.union([z.literal(2), z.literal(STATE_FORMAT)]).optional(),
+  /** Which members the scope's context partitions are complete for (core/topology/members.ts). */
+  membersDigest: z.string().min(1).max(64).optional(),
   /** The scope's traffic summary (core/traffic/traffic.ts) as gzipped JSON, decoded by `decodeTraffic`. */
   traffic: z.instanceof(Uint8Array).optional(),
 });

@@ -26,6 +26,7 @@ export const ItemType = {
   openPointer: 'OPEN_POINTER',
   signal: 'SIGNAL',
   link: 'LINK',
+  topologyVersion: 'TOPOLOGY_VERSION',
   quarantine: 'QUARANTINE',
 } as const;
 
@@ -90,6 +91,18 @@ export const CONTEXT_PREFIX: Readonly<Record<ContextClass, string>> = {
 export const contextPk = (contextClass: ContextClass, subject: string): string =>
   `${CONTEXT_PREFIX[contextClass]}${subject}`;
 
+// The same signals filed under each scope they were assigned to, so deriving a scope reads one
+// partition per class instead of one per member (docs/architecture.md, "Reading a scope"):
+//   decisive   SCTX#<stateMachineArn>
+//   api-call   SCTXA#<stateMachineArn>
+export const SCOPE_CONTEXT_PREFIX: Readonly<Record<ContextClass, string>> = {
+  decisive: 'SCTX#',
+  'api-call': 'SCTXA#',
+};
+
+export const scopeContextPk = (contextClass: ContextClass, stateMachineArn: string): string =>
+  `${SCOPE_CONTEXT_PREFIX[contextClass]}${stateMachineArn}`;
+
 /**
  * Built from `eventTimeMs` rather than the `eventTime` text, so the sort key is canonical ISO with
  * milliseconds and range conditions on `isoTime(ms)` select exactly by `eventTimeMs`.
@@ -102,6 +115,16 @@ export function contextKey(subject: string, signal: Signal): ItemKey | undefined
   const contextClass = contextClassOf(signal);
   if (contextClass === undefined) return undefined;
   return { pk: contextPk(contextClass, subject), sk: contextSk(signal.eventTimeMs, signal.signalId) };
+}
+
+/** Undefined for a healthy run, like `contextKey`. */
+export function scopeContextKey(stateMachineArn: string, signal: Signal): ItemKey | undefined {
+  const contextClass = contextClassOf(signal);
+  if (contextClass === undefined) return undefined;
+  return {
+    pk: scopeContextPk(contextClass, stateMachineArn),
+    sk: contextSk(signal.eventTimeMs, signal.signalId),
+  };
 }
 
 /**
@@ -145,6 +168,12 @@ export const reverseLinkItemKey = (link: Link): ItemKey => ({
   pk: reverseLinkPk(link.to),
   sk: `FROM#${link.from}`,
 });
+
+/**
+ * One counter for the whole table, raised after every write of links nobody had stored yet, so a
+ * consumer tells with one read per batch whether the link partitions it cached are still whole.
+ */
+export const topologyVersionKey: ItemKey = { pk: 'TOPOLOGY', sk: 'VERSION' };
 
 // Quarantine: one partition per day, so an operator lists a day's rejects with one Query.
 export const quarantinePk = (day: string): string => `QUAR#${day}`;

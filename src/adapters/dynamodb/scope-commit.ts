@@ -115,6 +115,7 @@ export function planCommit(input: CommitPlanInput): CommitPlan {
 
   const previousRecent = previous?.recent ?? [];
   const traffic = encodeTraffic(change.traffic);
+  const membersDigest = change.membersDigest ?? previous?.membersDigest;
   const recent = recentAfter(previousRecent, change, input.maxRecentIncidents, digests);
   const open = recent.find((incident) => incident.status === 'OPEN');
   const pointer = pointerAction(tableName, stateMachineArn, previous?.openIncidentId, open, input.updatedAt);
@@ -124,7 +125,7 @@ export function planCommit(input: CommitPlanInput): CommitPlan {
     input.transactionLimits,
     // Every transaction carries the STATE put as well. A part's STATE (below) lists at most as many
     // entries of the same shape, a few bytes apart: the budget's margin below 4 MB absorbs that.
-    stateItem(stateMachineArn, 0, recent, open, input.updatedAt, traffic),
+    stateItem(stateMachineArn, 0, recent, open, input.updatedAt, traffic, membersDigest),
   );
 
   // Each part's STATE lists only what has landed once that part has: `loadScope` reads nothing but
@@ -141,7 +142,16 @@ export function planCommit(input: CommitPlanInput): CommitPlan {
     const partChange = { incidents: landed, superseded: landedSuperseded, traffic: change.traffic };
     const partRecent = recentAfter(previousRecent, partChange, input.maxRecentIncidents, digests);
     const version = input.expectedVersion + index;
-    const state = stateItem(stateMachineArn, version + 1, partRecent, open, input.updatedAt, traffic);
+    // The backfill a new digest stands for was filed before the commit: every part may carry it.
+    const state = stateItem(
+      stateMachineArn,
+      version + 1,
+      partRecent,
+      open,
+      input.updatedAt,
+      traffic,
+      membersDigest,
+    );
     return [statePut(tableName, state, version), ...chunk.actions.map((action) => action.item)];
   });
   return { timelinePuts, transactions };
@@ -177,6 +187,7 @@ function stateItem(
   open: RecentIncident | undefined,
   updatedAt: string,
   traffic: Uint8Array,
+  membersDigest: string | undefined,
 ): Item {
   return {
     ...scopeStateKey(stateMachineArn),
@@ -196,6 +207,7 @@ function stateItem(
     ...(open === undefined ? {} : { openIncidentId: open.id }),
     updatedAt,
     traffic,
+    ...(membersDigest === undefined ? {} : { membersDigest }),
   };
 }
 

@@ -85,9 +85,12 @@ export interface DecideInput {
 export function decideScope(input: DecideInput): ScopeDecision {
   const { state, plan, view, topology, config } = input;
   const traffic = plan.fold.state;
+  // A partial view records no members: its partition is not known to be complete for them.
+  const membersDigest = view?.complete === true ? view.membersDigest : undefined;
+  const membersMoved = membersDigest !== undefined && membersDigest !== state.membersDigest;
   const summaryOnly = (): ScopeDecision =>
-    plan.fold.changed
-      ? { kind: 'commit', change: { incidents: [], superseded: [], traffic }, changed: [] }
+    plan.fold.changed || membersMoved
+      ? { kind: 'commit', change: { incidents: [], superseded: [], traffic, membersDigest }, changed: [] }
       : { kind: 'unchanged' };
   if (plan.deriveSinceMs === undefined || view === undefined || topology === undefined) return summaryOnly();
   if (!view.complete) return plan.fold.changed ? summaryOnly() : { kind: 'partial' };
@@ -116,7 +119,7 @@ export function decideScope(input: DecideInput): ScopeDecision {
     .map((old) => ({ id: old.id, mergedInto: mergedInto(old, derived) }))
     .filter((entry): entry is { id: string; mergedInto: string } => entry.mergedInto !== undefined);
   if (changed.length === 0 && superseded.length === 0) return summaryOnly();
-  return { kind: 'commit', change: { incidents: changed, superseded, traffic }, changed };
+  return { kind: 'commit', change: { incidents: changed, superseded, traffic, membersDigest }, changed };
 }
 
 /** The derived incident that now covers the superseded one's opening time, if any. */
@@ -143,7 +146,13 @@ export function evolveState(state: ScopeState, change: ScopeChange): ScopeState 
     incidents.set(incident.id, summaryOf(incident));
     digests.set(incident.id, incidentDigest(incident));
   }
-  return { incidents: [...incidents.values()], digests, traffic: change.traffic, version: state.version + 1 };
+  return {
+    incidents: [...incidents.values()],
+    digests,
+    traffic: change.traffic,
+    membersDigest: change.membersDigest ?? state.membersDigest,
+    version: state.version + 1,
+  };
 }
 
 export function summaryOf(incident: Incident): StoredIncidentSummary {

@@ -2,7 +2,7 @@ import { ScopeConflictError } from '../../errors.ts';
 import type { CorrelationConfig } from '../config.ts';
 import type { Incident } from '../incident/types.ts';
 import { Topology } from '../topology/graph.ts';
-import type { Link } from '../topology/links.ts';
+import { type Link, staticLinks } from '../topology/links.ts';
 import { trafficView } from '../traffic/traffic.ts';
 import { decideScope, planScope, type ScopeWork } from './decide-scope.ts';
 import { linksInto } from './load-topology.ts';
@@ -66,17 +66,20 @@ export async function evolveScope(
     let view: Awaited<ReturnType<typeof readScope>> | undefined;
     let topology: Topology | undefined;
     if (plan.deriveSinceMs !== undefined) {
-      topology = new Topology(await linksInto(store, stateMachineArn, deps.learnedLinks));
-      view = await readScope(
-        store,
+      // Configured links are never stored: without them here, a configured function's alarms
+      // would scope to the state machine in the batch and be dropped from its incidents.
+      const known = [...deps.learnedLinks, ...staticLinks(config)];
+      topology = new Topology(await linksInto(store, stateMachineArn, known));
+      view = await readScope(store, {
         stateMachineArn,
         topology,
-        plan.deriveSinceMs,
+        sinceMs: plan.deriveSinceMs,
         batchSignals,
-        trafficView(plan.fold.state),
+        traffic: trafficView(plan.fold.state),
+        storedMembers: state.membersDigest,
         config,
         asOfMs,
-      );
+      });
     }
     const decision = decideScope({ stateMachineArn, state, plan, view, topology, config, asOfMs });
     const late = plan.fold.late;

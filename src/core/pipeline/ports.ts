@@ -2,7 +2,7 @@ import type { ContextClass } from '../context/context-class.ts';
 import type { Incident } from '../incident/types.ts';
 import type { InputPosition, Signal } from '../signals/types.ts';
 import type { Link } from '../topology/links.ts';
-import type { TrafficState } from '../traffic/traffic.ts';
+import { EMPTY_TRAFFIC, type TrafficState } from '../traffic/traffic.ts';
 
 /** A bad record kept with its reason and raw bytes, so nothing is silently dropped. */
 export interface QuarantineEntry {
@@ -42,18 +42,37 @@ export interface ScopeState {
    */
   readonly digests: ReadonlyMap<string, string>;
   readonly traffic: TrafficState;
+  /**
+   * `membersDigest` of the subjects the scope's context partition was last completed for (see
+   * readScope); undefined before the first derivation, or on items of older engines.
+   */
+  readonly membersDigest: string | undefined;
   readonly version: number;
 }
 
-/** One read of filed context: the signals of one class kept under any of `subjects`, in a time range. */
-export interface ContextRange {
-  readonly subjects: readonly string[];
+/**
+ * One read of filed context: the signals of one class in a time range, kept either under any of
+ * `subjects` (every signal is, under each of its own) or under the `scope` they were assigned to.
+ */
+export type ContextRange = (
+  | { readonly subjects: readonly string[]; readonly scope?: never }
+  | { readonly scope: string; readonly subjects?: never }
+) & {
   readonly contextClass: ContextClass;
   /** Inclusive lower bound on event time. */
   readonly fromMs: number;
   /** Inclusive upper bound on event time; absent means "up to the newest". */
   readonly toMs?: number;
-}
+};
+
+/** A scope nothing was committed for yet. */
+export const EMPTY_SCOPE_STATE: ScopeState = {
+  incidents: [],
+  digests: new Map(),
+  traffic: EMPTY_TRAFFIC,
+  membersDigest: undefined,
+  version: 0,
+};
 
 export interface ContextRead {
   readonly signals: readonly Signal[];
@@ -69,6 +88,14 @@ export interface ScopeChange {
   readonly superseded: readonly { readonly id: string; readonly mergedInto: string | undefined }[];
   /** The scope's traffic summary after the batch (written with the incidents, in one commit). */
   readonly traffic: TrafficState;
+  /** The members the scope's context partition is complete for now; absent keeps the stored one. */
+  readonly membersDigest?: string | undefined;
+}
+
+/** A kept signal assigned to a scope: filed under the scope too, so deriving it is one read. */
+export interface ScopeFiling {
+  readonly stateMachineArn: string;
+  readonly signal: Signal;
 }
 
 export type CommitOutcome = 'committed' | 'conflict';
@@ -79,6 +106,12 @@ export type CommitOutcome = 'committed' | 'conflict';
  * writes the same items again.
  */
 export interface IncidentStore {
+  /**
+   * The topology's version: raised after every write of links nobody had stored yet. Read before
+   * a batch (or a sweep) reads links, and again after it filed its signals (docs/architecture.md,
+   * "Topology once per batch"); a store that keeps link reads between batches checks them here.
+   */
+  topologyVersion(): Promise<number>;
   /** Links whose `from` is one of these resources. */
   linksFrom(resources: readonly string[]): Promise<Link[]>;
   /** Links whose `to` is one of these resources. */
@@ -89,6 +122,8 @@ export interface IncidentStore {
    * are never passed here: they live in the scope's traffic summary.
    */
   saveSignals(signals: readonly Signal[]): Promise<void>;
+  /** Keeps each signal under the scope it was assigned to as well, filed by class like `saveSignals`. */
+  fileUnderScopes(filings: readonly ScopeFiling[]): Promise<void>;
   /** Every signal in the range (deduplicated by id, any order), or as many as a cap allows, saying so. */
   contextBetween(range: ContextRange): Promise<ContextRead>;
   loadScope(stateMachineArn: string): Promise<ScopeState>;

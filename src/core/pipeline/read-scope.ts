@@ -4,6 +4,7 @@ import { episodesOf } from '../incident/episodes.ts';
 import { collectScopeSignals } from '../incident/scope-signals.ts';
 import type { Signal } from '../signals/types.ts';
 import type { Topology } from '../topology/graph.ts';
+import { membersDigest } from '../topology/members.ts';
 import type { HealthyTraffic } from '../traffic/traffic.ts';
 import type { ContextRange, IncidentStore } from './ports.ts';
 
@@ -12,52 +13,85 @@ export interface ScopeView {
   readonly signals: readonly Signal[];
   /** False when a capped read cut something: the view is then known to be partial. */
   readonly complete: boolean;
+  /** The members the scope's context partition is complete for after this read. */
+  readonly membersDigest: string;
+}
+
+export interface ScopeRead {
+  readonly stateMachineArn: string;
+  readonly topology: Topology;
+  /** Where the decisive read starts (inclusive). */
+  readonly sinceMs: number;
+  readonly batchSignals: readonly Signal[];
+  readonly traffic: HealthyTraffic;
+  /** The scope state's `membersDigest`: which members its partition already holds. */
+  readonly storedMembers: string | undefined;
+  readonly config: CorrelationConfig;
+  readonly asOfMs: number | undefined;
 }
 
 /**
  * Reads the kept context one scope's incidents are derived from (docs/architecture.md, "Reading a
- * scope"): every decisive signal of the horizon, then the API calls inside the look-back windows of
- * the episodes those give. Healthy traffic is not read: the scope's traffic summary, loaded with
- * its state, stands for it. Nothing read here grows with a state machine's healthy runs.
+ * scope"): every decisive signal of the horizon from the scope's own partition, then the API calls
+ * inside the look-back windows of the episodes those give. Healthy traffic is not read: the scope's
+ * traffic summary, loaded with its state, stands for it. Nothing read here grows with a state
+ * machine's healthy runs, nor with how many resources belong to it.
+ *
+ * When the topology gives the scope members its partition was not completed for (a link learned
+ * since, a table written by an older engine), their own partitions are read once and what they
+ * hold is filed under the scope: the commit then records the new members.
  */
-export async function readScope(
-  store: IncidentStore,
-  stateMachineArn: string,
-  topology: Topology,
-  sinceMs: number,
-  batchSignals: readonly Signal[],
-  traffic: HealthyTraffic,
-  config: CorrelationConfig,
-  asOfMs: number | undefined,
-): Promise<ScopeView> {
-  const subjects = topology.subjectsOf(stateMachineArn);
-  // API calls (Step Functions' CloudTrail events) never name an alarm: its partitions hold none.
-  const callSubjects = subjects.filter((subject) => parseAlarmArn(subject) === undefined);
+export async function readScope(store: IncidentStore, input: ScopeRead): Promise<ScopeView> {
+  const { stateMachineArn: scope, topology, sinceMs, config } = input;
+  const subjects = topology.subjectsOf(scope);
+  const members = membersDigest(subjects);
   const view = new Map<string, Signal>();
   let complete = true;
-  const read = async (range: ContextRange) => {
+  const fetch = async (range: ContextRange) => {
     const found = await store.contextBetween(range);
     complete &&= found.complete;
-    for (const signal of found.signals) view.set(signal.signalId, signal);
+    return found.signals;
+  };
+  const read = async (range: ContextRange) => {
+    for (const signal of await fetch(range)) view.set(signal.signalId, signal);
   };
   const bounded = (fromMs: number, toMs: number) => (Number.isFinite(toMs) ? { fromMs, toMs } : { fromMs });
 
-  await read({ subjects, contextClass: 'decisive', fromMs: sinceMs });
-  for (const signal of batchSignals) view.set(signal.signalId, signal);
+  if (members !== input.storedMembers) {
+    // A horizon further back than this read needs, so a late signal soon after finds them too.
+    const fromMs = sinceMs - config.contextHorizonMs;
+    // API calls (Step Functions' CloudTrail events) never name an alarm: its partitions hold none.
+    const callSubjects = subjects.filter((subject) => parseAlarmArn(subject) === undefined);
+    // Only filed here: the view below reads the partition as any derivation does, so this path
+    // derives exactly what the next one will.
+    const found = [
+      ...(await fetch({ subjects, contextClass: 'decisive', fromMs })),
+      ...(await fetch({
+        subjects: callSubjects,
+        contextClass: 'api-call',
+        fromMs: fromMs - config.apiCallLookbackMs,
+      })),
+    ];
+    const ours = found.filter((signal) =>
+      topology.scopesOf(signal.subjects).some((match) => match.stateMachineArn === scope),
+    );
+    if (ours.length > 0)
+      await store.fileUnderScopes(ours.map((signal) => ({ stateMachineArn: scope, signal })));
+  }
+  await read({ scope, contextClass: 'decisive', fromMs: sinceMs });
+  for (const signal of input.batchSignals) view.set(signal.signalId, signal);
 
-  const scope = collectScopeSignals(stateMachineArn, view.values(), topology);
+  const scoped = collectScopeSignals(scope, view.values(), topology);
   const windows = mergeRanges(
-    episodesOf(scope, traffic, config, asOfMs).map((episode) => ({
+    episodesOf(scoped, input.traffic, config, input.asOfMs).map((episode) => ({
       fromMs: episode.startMs - config.apiCallLookbackMs,
       toMs: episode.endMs,
     })),
   );
   await Promise.all(
-    windows.map((w) =>
-      read({ subjects: callSubjects, contextClass: 'api-call', ...bounded(w.fromMs, w.toMs) }),
-    ),
+    windows.map((w) => read({ scope, contextClass: 'api-call', ...bounded(w.fromMs, w.toMs) })),
   );
-  return { signals: [...view.values()], complete };
+  return { signals: [...view.values()], complete, membersDigest: members };
 }
 
 interface TimeRange {

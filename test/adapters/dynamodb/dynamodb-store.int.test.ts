@@ -17,10 +17,12 @@ import { pipelineDeps, signalRecords } from '../../builders/pipeline.ts';
 import { checkoutOutage, twoScopesWithFlap } from '../../builders/scenario.ts';
 import {
   alarmArn,
+  alarmState,
   apiCall,
   execution,
   executionArn,
   functionArn,
+  metricAlarmConfiguration,
   minutes,
   stateMachineArn,
   T0,
@@ -141,6 +143,38 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
       alarmToFunction,
     ]);
     expect(await store.linksFrom([stateMachineArn()])).toEqual([]);
+  });
+
+  it('keeps link reads between batches while the topology version holds, and writes only new links', async () => {
+    const { store, tableName, raw } = await freshStore();
+    const other = new DynamoDbIncidentStore({ client: local.documentClient, tableName, clock: () => NOW });
+    const version = async () => (await raw('TOPOLOGY', 'VERSION'))?.version;
+    const charge = { from: functionArn('charge-card'), to: stateMachineArn(), source: 'definition' as const };
+    const refund = { from: functionArn('refund'), to: stateMachineArn(), source: 'definition' as const };
+
+    await store.topologyVersion();
+    await store.saveLinks([charge]);
+    expect(await version()).toBe(1);
+    expect(await store.linksTo([stateMachineArn()])).toEqual([charge]);
+
+    await other.topologyVersion();
+    await other.saveLinks([refund]);
+    expect(await version()).toBe(2);
+    // Until its next batch, the first consumer answers from what it read: the cache is really used.
+    expect(await store.linksTo([stateMachineArn()])).toEqual([charge]);
+    await store.topologyVersion();
+    expect(await store.linksTo([stateMachineArn()])).toEqual([charge, refund]);
+
+    // Relearned from every event, already stored and read: no write, the version stays.
+    expect(await store.linksFrom([functionArn('charge-card'), functionArn('refund')])).toEqual([
+      charge,
+      refund,
+    ]);
+    await store.saveLinks([charge, refund]);
+    expect(await version()).toBe(2);
+    // A link learned with another source is news: it is written and the version moves.
+    await store.saveLinks([{ ...charge, source: 'static' }]);
+    expect(await version()).toBe(3);
   });
 
   it('loads an unknown scope as version 0 and commits only against the version it holds', async () => {
@@ -356,6 +390,42 @@ describe('the engine pipeline on DynamoDB Local', () => {
     }
   });
 
+  it('files an alarm seen before its function joined the state machine under the scope once the link is learned', async () => {
+    const { store, queries, partition } = await freshStore();
+    const fired = alarmState(
+      'charge-errors',
+      minutes(0),
+      'charge-card-errors',
+      'ALARM',
+      'OK',
+      metricAlarmConfiguration('AWS/Lambda', { FunctionName: 'charge-card' }),
+    );
+    const failure = execution('bad', minutes(1), 'FAILED', { error: 'PaymentGatewayTimeout' });
+    // The alarm belongs to no known scope yet; the failure opens an incident without it.
+    await runPipeline(store, [fired, failure]);
+    const scopePartition = `SCTX#${stateMachineArn()}`;
+    expect((await partition(scopePartition)).map((item) => item.signalId)).toEqual([failure.signalId]);
+    const before = await store.loadScope(stateMachineArn());
+
+    // The definition names the function: the alarm's subjects join the scope, and its next
+    // derivation files what they kept there, then records the new members.
+    const update = apiCall('update', minutes(2), 'UpdateStateMachine', userActor('alice'), {
+      stateMachine: 'orders',
+      definitionResources: [functionArn('charge-card')],
+    });
+    const second = execution('bad-2', minutes(3), 'FAILED', { error: 'PaymentGatewayTimeout' });
+    await runPipeline(store, [update, second]);
+    expect((await partition(scopePartition)).map((item) => item.signalId).sort()).toEqual(
+      [failure.signalId, fired.signalId, second.signalId].sort(),
+    );
+    const after = await store.loadScope(stateMachineArn());
+    expect(after.membersDigest).toBeDefined();
+    expect(after.membersDigest).not.toBe(before.membersDigest);
+    const [header] = await queries.listIncidents();
+    const detail = await queries.getIncident(header?.id ?? '');
+    expect(detail?.alarms.map((alarm) => alarm.alarmName)).toEqual(['charge-card-errors']);
+  });
+
   it('gives the same incidents when the batch is replayed, split and shuffled', async () => {
     const { store, queries } = await freshStore();
     const memory = new MemoryIncidentStore();
@@ -560,6 +630,9 @@ class FirstCommitWaits implements IncidentStore {
     private readonly wait: () => Promise<void>,
   ) {}
 
+  topologyVersion = () => this.store.topologyVersion();
+  fileUnderScopes = (filings: Parameters<IncidentStore['fileUnderScopes']>[0]) =>
+    this.store.fileUnderScopes(filings);
   linksFrom = (resources: readonly string[]) => this.store.linksFrom(resources);
   linksTo = (resources: readonly string[]) => this.store.linksTo(resources);
   saveLinks = (links: Parameters<IncidentStore['saveLinks']>[0]) => this.store.saveLinks(links);

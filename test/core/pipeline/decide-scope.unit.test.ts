@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../../src/core/config.ts';
 import { decideScope, evolveState, planScope } from '../../../src/core/pipeline/decide-scope.ts';
-import type { ScopeState } from '../../../src/core/pipeline/ports.ts';
+import { EMPTY_SCOPE_STATE, type ScopeState } from '../../../src/core/pipeline/ports.ts';
 import type { Signal } from '../../../src/core/signals/types.ts';
 import { Topology } from '../../../src/core/topology/graph.ts';
-import { EMPTY_TRAFFIC } from '../../../src/core/traffic/traffic.ts';
 import { execution, minutes, stateMachineArn } from '../../builders/signals.ts';
 
 /**
@@ -12,13 +11,16 @@ import { execution, minutes, stateMachineArn } from '../../builders/signals.ts';
  * what is committed. No store: the view is the set of kept signals a store would return.
  */
 const ORDERS = stateMachineArn();
-const NEW_SCOPE: ScopeState = { incidents: [], digests: new Map(), traffic: EMPTY_TRAFFIC, version: 0 };
+const NEW_SCOPE: ScopeState = EMPTY_SCOPE_STATE;
+const MEMBERS = 'members-of-orders';
 const topology = new Topology([]);
 
 function decide(state: ScopeState, signals: readonly Signal[], kept: readonly Signal[] = []) {
   const plan = planScope(state, { mode: 'batch', signals }, DEFAULT_CONFIG);
   const view =
-    plan.deriveSinceMs === undefined ? undefined : { signals: [...kept, ...signals], complete: true };
+    plan.deriveSinceMs === undefined
+      ? undefined
+      : { signals: [...kept, ...signals], complete: true, membersDigest: MEMBERS };
   const decision = decideScope({
     stateMachineArn: ORDERS,
     state,
@@ -44,8 +46,23 @@ describe('deciding a scope', () => {
     expect(decision).toMatchObject({
       kind: 'commit',
       changed: [],
-      change: { incidents: [], superseded: [] },
+      change: { incidents: [], superseded: [], membersDigest: undefined },
     });
+  });
+
+  it('given a scope whose members grew, when its view is read whole, then the commit records them', () => {
+    const failure = execution('bad', minutes(0), 'FAILED');
+    const open = committed(NEW_SCOPE, [failure]);
+    expect(open.membersDigest).toBe(MEMBERS);
+    // The same failure again changes no incident and no traffic; the members alone are news.
+    const grown = { ...open, membersDigest: 'members-before-a-function-joined' };
+    const { decision } = decide(grown, [failure]);
+    expect(decision).toMatchObject({
+      kind: 'commit',
+      changed: [],
+      change: { incidents: [], membersDigest: MEMBERS },
+    });
+    expect(decide(open, [failure]).decision).toEqual({ kind: 'unchanged' });
   });
 
   it('given a quiet scope, when a run fails, then an incident opens', () => {
@@ -104,7 +121,7 @@ describe('deciding a scope', () => {
       stateMachineArn: ORDERS,
       state: NEW_SCOPE,
       plan,
-      view: { signals, complete: false },
+      view: { signals, complete: false, membersDigest: MEMBERS },
       topology,
       config: DEFAULT_CONFIG,
       asOfMs: undefined,
@@ -112,8 +129,23 @@ describe('deciding a scope', () => {
     expect(decision).toMatchObject({
       kind: 'commit',
       changed: [],
-      change: { incidents: [], superseded: [] },
+      change: { incidents: [], superseded: [], membersDigest: undefined },
     });
+  });
+
+  it('given a scope whose members grew, when its view is read whole, then the commit records them', () => {
+    const failure = execution('bad', minutes(0), 'FAILED');
+    const open = committed(NEW_SCOPE, [failure]);
+    expect(open.membersDigest).toBe(MEMBERS);
+    // The same failure again changes no incident and no traffic; the members alone are news.
+    const grown = { ...open, membersDigest: 'members-before-a-function-joined' };
+    const { decision } = decide(grown, [failure]);
+    expect(decision).toMatchObject({
+      kind: 'commit',
+      changed: [],
+      change: { incidents: [], membersDigest: MEMBERS },
+    });
+    expect(decide(open, [failure]).decision).toEqual({ kind: 'unchanged' });
   });
 
   it('evolves the state a commit leaves: version, entries with their resolution, digests, summary', () => {

@@ -16,6 +16,7 @@ const stateAt = (version: number): ScopeState => ({
   incidents: [],
   digests: new Map(),
   traffic: EMPTY_TRAFFIC,
+  membersDigest: undefined,
   version,
 });
 const groups: Record<string, Group<string, number>> = {
