@@ -12,9 +12,9 @@ import type { ChangePublisher } from '../../src/adapters/publishers/change-publi
 import { DEFAULT_CONFIG } from '../../src/core/config.ts';
 import { ensureStream } from '../../src/local/resources.ts';
 import { type LocalStack, startLocalStack } from '../../src/local/stack.ts';
-import { sleep } from '../../src/local/wait.ts';
 import { createIncidentStreamHandler } from '../../src/runtime/incident-stream.ts';
 import { createKinesisConsumer } from '../../src/runtime/kinesis-consumer.ts';
+import { sleep } from '../../src/sleep.ts';
 import type { GeneratedEvent } from '../../src/workloads/generated.ts';
 import { chunk } from '../../src/workloads/kinesis-framing.ts';
 import { generateEvents } from '../../src/workloads/mix.ts';

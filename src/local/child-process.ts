@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { sleep } from './wait.ts';
+import { sleep } from '../sleep.ts';
 
 /** Whether a process with this pid exists (a zombie counts until its parent reaps it). */
 export function isProcessAlive(pid: number): boolean {

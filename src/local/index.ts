@@ -1,6 +1,18 @@
 /** The embedded local runtime: emulators, resources from infra/, local EventBridge and event source mappings. */
 
 export {
+  type CompiledEventPattern,
+  compileEventPattern,
+  matchesEventPattern,
+} from '../adapters/event-pattern.ts';
+export type { OnFailureDestination, OnFailureRecord } from '../adapters/stream-polling/on-failure.ts';
+export type {
+  BatchPolicy,
+  EventSource,
+  EventSourceStats,
+  PollingOptions,
+} from '../adapters/stream-polling/types.ts';
+export {
   type DynamoDbStreamHandler,
   type DynamoDbStreamSourceOptions,
   startDynamoDbStreamSource,
@@ -15,9 +27,6 @@ export {
 } from './dynamodb-local.ts';
 export { EmulatorStartError, JavaNotFoundError, LocalStackError } from './errors.ts';
 export { createLocalEventBus, type LocalEventBus, type PutEventsResult } from './event-bus.ts';
-export { type CompiledEventPattern, compileEventPattern, matchesEventPattern } from './event-pattern.ts';
-export type { OnFailureDestination, OnFailureRecord } from './event-source/on-failure.ts';
-export type { BatchPolicy, EventSource, EventSourceStats, PollingOptions } from './event-source/types.ts';
 export { type InfraDefinitions, type LoadInfraOptions, loadInfraDefinitions } from './infra/load-infra.ts';
 export { type KinesaliteServer, startKinesalite } from './kinesalite-server.ts';
 export {

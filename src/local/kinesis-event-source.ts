@@ -9,10 +9,9 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import type { Logger } from 'pino';
-import { LOCAL_ACCOUNT_ID } from './constants.ts';
-import { mappingStorage } from './event-source/mapping-storage.ts';
-import type { OnFailureDestination } from './event-source/on-failure.ts';
-import { StreamEventSource } from './event-source/stream-event-source.ts';
+import { mappingStorage } from '../adapters/stream-polling/mapping-storage.ts';
+import type { OnFailureDestination } from '../adapters/stream-polling/on-failure.ts';
+import { StreamEventSource } from '../adapters/stream-polling/stream-event-source.ts';
 import type {
   BatchPolicy,
   EventSource,
@@ -20,7 +19,8 @@ import type {
   ShardInfo,
   ShardReader,
   StreamBatchHandler,
-} from './event-source/types.ts';
+} from '../adapters/stream-polling/types.ts';
+import { LOCAL_ACCOUNT_ID } from './constants.ts';
 
 /**
  * The local stand-in for Lambda's Kinesis event source mapping: polls every shard of the stream and

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { type AwsClients, createAwsClients } from '../adapters/aws-clients.ts';
+import type { EventSource } from '../adapters/stream-polling/types.ts';
 import {
   type DynamoDbStreamHandler,
   type DynamoDbStreamSourceOptions,
@@ -21,7 +22,6 @@ import { localStackAnswers } from './discover.ts';
 import { DYNAMODB_LOCAL_JAR, type DynamoDbLocalProcess, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalStackError } from './errors.ts';
 import { createLocalEventBus, type LocalEventBus } from './event-bus.ts';
-import type { EventSource } from './event-source/types.ts';
 import { type InfraDefinitions, loadInfraDefinitions } from './infra/load-infra.ts';
 import type { StreamMappingSettings } from './infra/stream-mappings.ts';
 import { type KinesaliteServer, startKinesalite } from './kinesalite-server.ts';

@@ -4,9 +4,9 @@ import { ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../src/adapters/aws-clients.ts';
+import type { OnFailureRecord } from '../../src/adapters/stream-polling/on-failure.ts';
+import type { EventSource } from '../../src/adapters/stream-polling/types.ts';
 import { LOCAL_CREDENTIALS } from '../../src/local/constants.ts';
-import type { OnFailureRecord } from '../../src/local/event-source/on-failure.ts';
-import type { EventSource } from '../../src/local/event-source/types.ts';
 import { type KinesaliteServer, startKinesalite } from '../../src/local/kinesalite-server.ts';
 import {
   type KinesisEventSourceOptions,

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isProcessAlive, stopForeignProcess } from '../../src/local/child-process.ts';
 import { resolveJavaCommand, startDynamoDbLocal } from '../../src/local/dynamodb-local.ts';
 import { JavaNotFoundError } from '../../src/local/errors.ts';
-import { sleep } from '../../src/local/wait.ts';
+import { sleep } from '../../src/sleep.ts';
 import { temporaryDirectory, testLogger } from './helpers.ts';
 
 const logger = testLogger();

@@ -4,8 +4,8 @@ import {
   type DeliveryPort,
   deliverBatch,
   type InvocationOutcome,
-} from '../../src/local/event-source/batch-delivery.ts';
-import type { StreamRecord } from '../../src/local/event-source/types.ts';
+} from '../../src/adapters/stream-polling/batch-delivery.ts';
+import type { StreamRecord } from '../../src/adapters/stream-polling/types.ts';
 
 /**
  * Drives a Kinesis handler the way Lambda's event source mapping does, with the project's own

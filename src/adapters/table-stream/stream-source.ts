@@ -9,11 +9,11 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { Logger } from 'pino';
-import { LOCAL_ACCOUNT_ID } from '../../local/constants.ts';
-import { compileEventPattern } from '../../local/event-pattern.ts';
-import { mappingStorage } from '../../local/event-source/mapping-storage.ts';
-import type { OnFailureDestination } from '../../local/event-source/on-failure.ts';
-import { StreamEventSource } from '../../local/event-source/stream-event-source.ts';
+import { formatArn, parseArn } from '../../core/arn.ts';
+import { compileEventPattern } from '../event-pattern.ts';
+import { mappingStorage } from '../stream-polling/mapping-storage.ts';
+import type { OnFailureDestination } from '../stream-polling/on-failure.ts';
+import { StreamEventSource } from '../stream-polling/stream-event-source.ts';
 import type {
   BatchPolicy,
   EventSource,
@@ -21,7 +21,7 @@ import type {
   ShardInfo,
   ShardReader,
   StreamBatchHandler,
-} from '../../local/event-source/types.ts';
+} from '../stream-polling/types.ts';
 import { toLambdaDynamoDbRecord } from './stream-record.ts';
 
 /**
@@ -29,8 +29,8 @@ import { toLambdaDynamoDbRecord } from './stream-record.ts';
  * with the `DynamoDBStreamEvent` Lambda would send: a deployed table's stream for `incidents tail`
  * and the incident page, the emulated one as the local stack's stand-in for Lambda's mapping.
  * Filter criteria are the same patterns serverless.yml gives Lambda (`filterPatterns`), optionally
- * with a predicate on top. Polling, batching and retries are the local event source mapping's
- * (src/local/event-source), which the Kinesis mapping shares.
+ * with a predicate on top. Polling, batching and retries are the shard poller's (../stream-polling),
+ * which the local stack's Kinesis mapping shares.
  */
 
 export type DynamoDbStreamHandler = StreamBatchHandler<DynamoDBRecord>;
@@ -129,6 +129,21 @@ function recordFilter(
     (predicate === undefined || predicate(record));
 }
 
+/**
+ * The ARN the batch info names as the function: a handler in the stream's own account, as Lambda's
+ * mapping would name it (only a label here, nothing is invoked by ARN).
+ */
+function handlerArn(streamArn: string, region: string, name: string): string {
+  const stream = parseArn(streamArn);
+  return formatArn({
+    partition: stream?.partition ?? 'aws',
+    service: 'lambda',
+    region,
+    account: stream?.account ?? '000000000000',
+    resource: `function:${name}`,
+  });
+}
+
 /** Starts polling; resolves once the shards are known and their workers run. */
 export async function startDynamoDbStreamSource(options: DynamoDbStreamSourceOptions): Promise<EventSource> {
   const name = options.name ?? 'table-stream-handler';
@@ -145,7 +160,7 @@ export async function startDynamoDbStreamSource(options: DynamoDbStreamSourceOpt
       logger: options.logger,
     }),
     batchInfoKey: 'DDBStreamBatchInfo',
-    functionArn: `arn:aws:lambda:${options.region}:${LOCAL_ACCOUNT_ID}:function:${name}`,
+    functionArn: handlerArn(options.streamArn, options.region, name),
   });
   await source.start();
   return source;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { type CompiledEventPattern, compileEventPattern } from '../../adapters/event-pattern.ts';
+import { type CompiledJsonPath, compileJsonPath } from '../../adapters/json-path.ts';
 import { ConfigurationError } from '../../errors.ts';
-import { type CompiledEventPattern, compileEventPattern } from '../event-pattern.ts';
-import { type CompiledJsonPath, compileJsonPath } from '../json-path.ts';
 import type { TemplateResource } from './template.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BatchPolicy, PollingOptions } from '../event-source/types.ts';
+import type { BatchPolicy, PollingOptions } from '../../adapters/stream-polling/types.ts';
 
 /**
  * The event source mappings serverless.yml declares (`functions.<name>.events[].stream`), as

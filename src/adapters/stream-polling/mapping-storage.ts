@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { CHECKPOINTS_DIR, ON_FAILURE_DIR } from '../constants.ts';
 import { type CheckpointStore, FileCheckpointStore, MemoryCheckpointStore } from './checkpoint-store.ts';
 import { createOnFailureSink, type FailedBatch, type OnFailureDestination } from './on-failure.ts';
 
@@ -9,6 +8,10 @@ import { createOnFailureSink, type FailedBatch, type OnFailureDestination } from
  * batches in `<dataDir>/on-failure/<name>.jsonl`. Without a data directory checkpoints live in
  * memory and failed batches are only logged (plus the callback, if any).
  */
+
+/** Subfolders of the data directory, one file per mapping in each. */
+export const CHECKPOINTS_DIR = 'checkpoints';
+export const ON_FAILURE_DIR = 'on-failure';
 
 export interface MappingStorageOptions {
   readonly name: string;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { sleep } from '../wait.ts';
+import { sleep } from '../../sleep.ts';
 import {
   classifyResponse,
   type DeliveryPort,

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compileEventPattern, matchesEventPattern } from '../../src/adapters/event-pattern.ts';
+import { compileJsonPath } from '../../src/adapters/json-path.ts';
 import { ConfigurationError } from '../../src/errors.ts';
-import { compileEventPattern, matchesEventPattern } from '../../src/local/event-pattern.ts';
-import { compileJsonPath } from '../../src/local/json-path.ts';
 
 const execution = {
   source: 'aws.states',

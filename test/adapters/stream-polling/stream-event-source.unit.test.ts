@@ -1,13 +1,16 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FileCheckpointStore, MemoryCheckpointStore } from '../../src/local/event-source/checkpoint-store.ts';
-import type { FailedBatch } from '../../src/local/event-source/on-failure.ts';
+import {
+  FileCheckpointStore,
+  MemoryCheckpointStore,
+} from '../../../src/adapters/stream-polling/checkpoint-store.ts';
+import type { FailedBatch } from '../../../src/adapters/stream-polling/on-failure.ts';
 import {
   StreamEventSource,
   type StreamEventSourceOptions,
-} from '../../src/local/event-source/stream-event-source.ts';
-import type { ShardReader, StreamBatchHandler } from '../../src/local/event-source/types.ts';
-import { temporaryDirectory, testLogger } from './helpers.ts';
+} from '../../../src/adapters/stream-polling/stream-event-source.ts';
+import type { ShardReader, StreamBatchHandler } from '../../../src/adapters/stream-polling/types.ts';
+import { temporaryDirectory, testLogger } from '../../local/helpers.ts';
 
 /** An in-memory stream: shards of string records; iterators are "<shard>@<index>". */
 class FakeStream {

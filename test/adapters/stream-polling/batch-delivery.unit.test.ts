@@ -6,8 +6,8 @@ import {
   deliverBatch,
   type InvocationOutcome,
   type ResolvedBatchPolicy,
-} from '../../src/local/event-source/batch-delivery.ts';
-import type { StreamRecord } from '../../src/local/event-source/types.ts';
+} from '../../../src/adapters/stream-polling/batch-delivery.ts';
+import type { StreamRecord } from '../../../src/adapters/stream-polling/types.ts';
 
 const policy: ResolvedBatchPolicy = {
   bisectBatchOnFunctionError: true,
