@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayDemo } from '../../src/cli/commands/start.ts';
 import { type CorrelationConfig, DEFAULT_CONFIG } from '../../src/core/config.ts';
 import { isProcessAlive } from '../../src/local/child-process.ts';
+import { pollUntil } from '../../src/local/wait.ts';
 import { correlateOffline } from '../../src/runtime/correlate-offline.ts';
 import { parseCorrelationConfig } from '../../src/runtime/correlation-config.ts';
 import { type LocalApp, startLocalApp } from '../../src/runtime/local-app.ts';
@@ -57,6 +58,16 @@ describe('the local app replaying the demo scenario', () => {
     expect(detail?.hints).toEqual(expected?.hints);
 
     await app.stack.whenIdle({ timeoutMs: 30_000 });
+    // The table's stream is eventually consistent: DynamoDB Local can show a record to GetRecords
+    // after the poller last found its shard empty, so wait for the resolution to arrive.
+    await pollUntil(
+      async () => (changes.some((line) => /resolved .* RESOLVED/.test(line)) ? true : undefined),
+      {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+        description: 'the resolution on the table stream',
+      },
+    );
     // How many changes the stream shows depends on how the records were batched; the first one
     // announces the incident (opened, or resolved when the whole outage landed in one batch).
     expect(changes.length).toBeGreaterThan(0);

@@ -236,6 +236,14 @@ describe('the incident page in a browser', () => {
       expect(await page.locator('h1').textContent()).toBe(
         'checkout: 3 of 5 runs failed (60%); 0% in the hour before (PaymentGatewayTimeout, States.Timeout)',
       );
+      const fact = (term: string) =>
+        page
+          .locator('.facts div')
+          .filter({ has: page.locator('dt', { hasText: term }) })
+          .locator('dd');
+      // The demo's traffic: run-101 succeeded an hour before, run-106 succeeded and resolved it.
+      expect(await fact('While open').textContent()).toBe('1 started · 1 succeeded · 3 failed');
+      expect(await fact('Hour before').textContent()).toBe('0 of 1 finished runs failed');
       expect(await texts(page, 'main h2')).toEqual([
         'Timeline',
         'Hints',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { IncidentDetailView } from '../../src/web/api-schema.ts';
+import type { ExecutionView, IncidentDetailView } from '../../src/web/api-schema.ts';
 import { layoutTimeline, truncate } from '../../src/web/client/timeline-layout.ts';
 import { detailOf } from '../../src/web/incident-views.ts';
 import { demoIncidentDetail } from './demo-incident.ts';
@@ -86,15 +86,18 @@ describe('the incident chart layout', () => {
   it('shares lanes when there are too many runs for one each, and marks reopenings', async () => {
     const demo = detailOf(await demoIncidentDetail());
     const start = Date.parse('2026-11-20T09:00:00.000Z');
-    const executions = Array.from({ length: 30 }, (_, i) => ({
-      executionArn: `arn:aws:states:us-east-1:111122223333:execution:checkout:run-${i}`,
-      name: `run-${i}`,
-      status: i % 3 === 0 ? 'SUCCEEDED' : 'FAILED',
-      redriveCount: 0,
-      startDate: new Date(start + i * 30_000).toISOString(),
-      stopDate: new Date(start + i * 30_000 + 20_000).toISOString(),
-      signalId: `run-${i}`,
-    }));
+    const executions = Array.from(
+      { length: 30 },
+      (_, i): ExecutionView => ({
+        executionArn: `arn:aws:states:us-east-1:111122223333:execution:checkout:run-${i}`,
+        name: `run-${i}`,
+        status: i % 3 === 0 ? 'SUCCEEDED' : 'FAILED',
+        redriveCount: 0,
+        startDate: new Date(start + i * 30_000).toISOString(),
+        stopDate: new Date(start + i * 30_000 + 20_000).toISOString(),
+        signalId: `run-${i}`,
+      }),
+    );
     const incident: IncidentDetailView = {
       ...demo,
       status: 'OPEN',

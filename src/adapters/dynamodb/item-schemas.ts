@@ -1,18 +1,23 @@
 import { z } from 'zod';
 import { incidentStatusSchema, storedIncidentStatusSchema } from '../../core/incident/read-model.ts';
-import { severitySchema } from '../../core/incident/severity-enum.ts';
+import {
+  incidentFields,
+  incidentOmissionsSchema,
+  incidentTrafficSchema,
+  timelineKindSchema,
+} from '../../core/incident/types.ts';
 import type { Signal } from '../../core/signals/types.ts';
+import { signalSchema } from '../../core/signals/types.ts';
 import type { Link } from '../../core/topology/links.ts';
 import { DeterministicStoreError } from '../../errors.ts';
 import { ItemType } from './keys.ts';
-import { actorSchema, alarmStateValueSchema, executionStatusSchema, signalSchema } from './signal-schema.ts';
 
 /**
  * Everything read back from the table is parsed here, once, into the domain types: a malformed
- * item fails loudly with its key instead of flowing on as a cast. Object shapes list their fields
- * in the order the engine's types declare them: the pipeline compares a loaded incident with a
- * re-derived one by serialization (see evolve-scope.ts), so key order is kept wherever the store
- * controls it (DynamoDB itself returns map attributes in its own order).
+ * item fails loudly with its key instead of flowing on as a cast. Signals and incidents are parsed
+ * with the schemas the engine's types are inferred from (core/signals/types.ts,
+ * core/incident/types.ts), so the stored shape and the engine's cannot drift; what is added here is
+ * the items' bookkeeping and the defaults older items need.
  */
 
 /**
@@ -46,7 +51,7 @@ export function parseItem<T>(schema: z.ZodType<T>, item: RawItem, what: string):
  */
 const MAX_LISTED_ISSUES = 5;
 
-function malformed(what: string, item: RawItem, error: z.ZodError): MalformedItemError {
+function malformed(what: string, item: RawItem, error: z.core.$ZodError): MalformedItemError {
   const issues = error.issues.slice(0, MAX_LISTED_ISSUES).map((issue) => {
     const path = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : String(part))).join('.');
     return `${issue.message} at ${path === '' ? '(item)' : path}`;
@@ -114,87 +119,10 @@ export function parseLinkItem(item: RawItem): Link {
 // Incident header, timeline, scope state
 // ---------------------------------------------------------------------------------------------
 
-const incidentExecutionSchema = z.object({
-  executionArn: z.string(),
-  name: z.string(),
-  status: executionStatusSchema,
-  redriveCount: count,
-  error: z.string().optional(),
-  cause: z.string().optional(),
-  startDate: z.string().optional(),
-  stopDate: z.string().optional(),
-  durationMs: z.number().optional(),
-  inputPreview: z.string().optional(),
-  outputPreview: z.string().optional(),
-  signalId: z.string(),
-});
-
-const alarmTransitionSchema = z.object({
-  at: z.string(),
-  from: alarmStateValueSchema.optional(),
-  to: alarmStateValueSchema,
-  reason: z.string().optional(),
-  suppressedBy: z.string().optional(),
-  signalId: z.string(),
-});
-
-const incidentAlarmSchema = z.object({
-  alarmArn: z.string(),
-  alarmName: z.string(),
-  state: alarmStateValueSchema,
-  via: z.array(z.string()),
-  suppressor: z.string().optional(),
-  deleted: z.boolean(),
-  transitions: z.array(alarmTransitionSchema),
-});
-
-const incidentApiCallSchema = z.object({
-  eventName: z.string(),
-  eventTime: z.string(),
-  actor: actorSchema,
-  sourceIPAddress: z.string().optional(),
-  errorCode: z.string().optional(),
-  errorMessage: z.string().optional(),
-  target: z.string().optional(),
-  signalId: z.string(),
-});
-
-const incidentActorSchema = z.object({
-  arn: z.string(),
-  userName: z.string().optional(),
-  calls: count,
-});
-
-const hintSchema = z.object({
-  kind: z.enum([
-    'definition-updated',
-    'execution-stopped',
-    'alarm-fired',
-    'alarm-suppressed',
-    'alarm-changed',
-    'alarm-deleted',
-    'access-denied',
-    'common-error',
-  ]),
-  message: z.string(),
-  evidence: z.array(z.string()),
-});
-
-/** What the list caps (and shrinking, see incident-items.ts) left out, by list. */
-const omissionsSchema = z.object({
-  executions: count,
-  alarms: count,
-  apiCalls: count,
-  hints: count,
-});
-const incidentTrafficSchema = z.object({
-  started: count,
-  succeeded: count,
-  failed: count,
-  hourBefore: z.object({ finished: count, failed: count }),
-});
-
 export const storedStatusSchema = storedIncidentStatusSchema;
+
+/** The engine's incident fields (core/incident/types.ts) but the timeline, kept in its own items. */
+const { timeline: _timeline, ...headerFields } = incidentFields;
 
 /**
  * The header as stored: the engine's incident without its timeline, plus bookkeeping. This is
@@ -204,32 +132,19 @@ export const incidentHeaderSchema = z
   .object({
     ...keyFields,
     type: z.literal(ItemType.incident),
-    id: z.string().min(1),
-    stateMachineArn: z.string().min(1),
-    title: z.string(),
+    ...headerFields,
     status: storedStatusSchema,
-    severity: severitySchema,
-    openedAt: isoText,
-    lastSignalAt: isoText,
-    resolvedAt: isoText.nullable(),
-    flapCount: count,
-    counts: z.record(z.string(), count),
-    executions: z.array(incidentExecutionSchema),
-    alarms: z.array(incidentAlarmSchema),
-    apiCalls: z.array(incidentApiCallSchema),
-    actors: z.array(incidentActorSchema),
-    hints: z.array(hintSchema),
-    timelineOmitted: count,
     /** Absent on headers written before it existed: nothing was counted as left out then. */
-    omitted: omissionsSchema.default(() => ({ executions: 0, alarms: 0, apiCalls: 0, hints: 0 })),
+    omitted: z
+      .object(incidentOmissionsSchema.shape)
+      .default(() => ({ executions: 0, alarms: 0, apiCalls: 0, hints: 0 })),
     /** Absent on headers written before traffic summaries: nothing was counted then. */
-    traffic: incidentTrafficSchema.default(() => ({
+    traffic: z.object(incidentTrafficSchema.shape).default(() => ({
       started: 0,
       succeeded: 0,
       failed: 0,
       hourBefore: { finished: 0, failed: 0 },
     })),
-    signalCount: count,
     mergedInto: z.string().optional(),
     scopeVersion: z.number().int().positive(),
     updatedAt: isoText,
@@ -258,16 +173,6 @@ export const parseIncidentHeaderItem = (item: RawItem): StoredIncidentHeader =>
   parseItem(incidentHeaderSchema, item, 'incident header');
 
 export const parseIncidentHeader = (item: RawItem): StoredIncident => parseIncidentHeaderItem(item).header;
-
-const timelineKindSchema = z.enum([
-  'execution',
-  'alarm',
-  'alarm-config',
-  'api-call',
-  'incident-opened',
-  'incident-resolved',
-  'incident-reopened',
-]);
 
 const timelineItemSchema = z
   .object({

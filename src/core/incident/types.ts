@@ -1,145 +1,174 @@
-import type * as z from 'zod/mini';
-import type { Actor, AlarmStateValue, ExecutionStatus } from '../signals/types.ts';
-import type { incidentStatusSchema } from './read-model.ts';
+import * as z from 'zod/mini';
+import type { DeepReadonly } from '../deep-readonly.ts';
+import { actorSchema, alarmStateValueSchema, executionStatusSchema } from '../signals/types.ts';
+import { incidentStatusSchema } from './read-model.ts';
+import { type Severity, severitySchema } from './severity-enum.ts';
 
-import type { Severity } from './severity-enum.ts';
+/**
+ * The incident the engine derives, as schemas: the types are inferred from them, the store's
+ * read-back schemas (adapters/dynamodb/item-schemas.ts) and the page's API schema
+ * (web/api-schema.ts) are built from the same parts, so the three cannot drift. `zod/mini` because
+ * the incident page's client bundles this module, where the full zod would be most of its weight.
+ */
 
 export type { Severity };
 export type IncidentStatus = z.infer<typeof incidentStatusSchema>;
 
-export interface IncidentExecution {
-  readonly executionArn: string;
-  readonly name: string;
-  readonly status: ExecutionStatus;
-  readonly redriveCount: number;
-  readonly error?: string;
-  readonly cause?: string;
-  readonly startDate?: string;
-  readonly stopDate?: string;
-  readonly durationMs?: number;
+const count = z.int().check(z.nonnegative());
+const text = z.string();
+const optionalText = z.optional(z.string());
+
+export const incidentExecutionSchema = z.object({
+  executionArn: text,
+  name: text,
+  status: executionStatusSchema,
+  redriveCount: count,
+  error: optionalText,
+  cause: optionalText,
+  startDate: optionalText,
+  stopDate: optionalText,
+  durationMs: z.optional(z.number()),
   /** Present only when the operator opted in to keeping payload previews. */
-  readonly inputPreview?: string;
-  readonly outputPreview?: string;
-  readonly signalId: string;
-}
+  inputPreview: optionalText,
+  outputPreview: optionalText,
+  signalId: text,
+});
+export type IncidentExecution = DeepReadonly<z.infer<typeof incidentExecutionSchema>>;
 
-export interface AlarmTransition {
-  readonly at: string;
-  readonly from?: AlarmStateValue;
-  readonly to: AlarmStateValue;
-  readonly reason?: string;
-  readonly suppressedBy?: string;
-  readonly signalId: string;
-}
+export const alarmTransitionSchema = z.object({
+  at: text,
+  from: z.optional(alarmStateValueSchema),
+  to: alarmStateValueSchema,
+  reason: optionalText,
+  suppressedBy: optionalText,
+  signalId: text,
+});
+export type AlarmTransition = DeepReadonly<z.infer<typeof alarmTransitionSchema>>;
 
-export interface IncidentAlarm {
-  readonly alarmArn: string;
-  readonly alarmName: string;
+export const incidentAlarmSchema = z.object({
+  alarmArn: text,
+  alarmName: text,
   /** The state of the latest transition seen, by the alarm's own timestamp. */
-  readonly state: AlarmStateValue;
+  state: alarmStateValueSchema,
   /** The resources that link the alarm to the state machine (empty: it watches the state machine itself). */
-  readonly via: readonly string[];
-  readonly suppressor?: string;
-  readonly deleted: boolean;
-  readonly transitions: readonly AlarmTransition[];
-}
+  via: z.array(text),
+  suppressor: optionalText,
+  deleted: z.boolean(),
+  transitions: z.array(alarmTransitionSchema),
+});
+export type IncidentAlarm = DeepReadonly<z.infer<typeof incidentAlarmSchema>>;
 
-export interface IncidentApiCall {
-  readonly eventName: string;
-  readonly eventTime: string;
-  readonly actor: Actor;
-  readonly sourceIPAddress?: string;
-  readonly errorCode?: string;
-  readonly errorMessage?: string;
-  readonly target?: string;
-  readonly signalId: string;
-}
+export const incidentApiCallSchema = z.object({
+  eventName: text,
+  eventTime: text,
+  actor: actorSchema,
+  sourceIPAddress: optionalText,
+  errorCode: optionalText,
+  errorMessage: optionalText,
+  target: optionalText,
+  signalId: text,
+});
+export type IncidentApiCall = DeepReadonly<z.infer<typeof incidentApiCallSchema>>;
 
-export interface IncidentActor {
-  readonly arn: string;
-  readonly userName?: string;
-  readonly calls: number;
-}
+export const incidentActorSchema = z.object({
+  arn: text,
+  userName: optionalText,
+  calls: count,
+});
+export type IncidentActor = DeepReadonly<z.infer<typeof incidentActorSchema>>;
 
-export type HintKind =
-  | 'definition-updated'
-  | 'execution-stopped'
-  | 'alarm-fired'
-  | 'alarm-suppressed'
-  | 'alarm-changed'
-  | 'alarm-deleted'
-  | 'access-denied'
-  | 'common-error';
+export const hintKindSchema = z.enum([
+  'definition-updated',
+  'execution-stopped',
+  'alarm-fired',
+  'alarm-suppressed',
+  'alarm-changed',
+  'alarm-deleted',
+  'access-denied',
+  'common-error',
+]);
+export type HintKind = z.infer<typeof hintKindSchema>;
 
-export interface Hint {
-  readonly kind: HintKind;
-  readonly message: string;
+export const hintSchema = z.object({
+  kind: hintKindSchema,
+  message: text,
   /** The signal ids that back the hint, so a reader can check it. */
-  readonly evidence: readonly string[];
-}
+  evidence: z.array(text),
+});
+export type Hint = DeepReadonly<z.infer<typeof hintSchema>>;
 
-export type TimelineKind =
-  | 'execution'
-  | 'alarm'
-  | 'alarm-config'
-  | 'api-call'
-  | 'incident-opened'
-  | 'incident-resolved'
-  | 'incident-reopened';
+export const timelineKindSchema = z.enum([
+  'execution',
+  'alarm',
+  'alarm-config',
+  'api-call',
+  'incident-opened',
+  'incident-resolved',
+  'incident-reopened',
+]);
+export type TimelineKind = z.infer<typeof timelineKindSchema>;
 
-export interface TimelineEntry {
-  readonly at: string;
-  readonly kind: TimelineKind;
-  readonly summary: string;
-  readonly signalId?: string;
-}
+export const timelineEntrySchema = z.object({
+  at: text,
+  kind: timelineKindSchema,
+  summary: text,
+  signalId: optionalText,
+});
+export type TimelineEntry = DeepReadonly<z.infer<typeof timelineEntrySchema>>;
 
-export interface IncidentOmissions {
-  readonly executions: number;
-  readonly alarms: number;
-  readonly apiCalls: number;
-  readonly hints: number;
-}
+/**
+ * What the list caps (`config.limits`, and shrinking a stored item) left out of the lists, counted
+ * so a reader knows a list is shortened. Caps never change status, opening, resolution, severity
+ * or counts.
+ */
+export const incidentOmissionsSchema = z.object({
+  executions: count,
+  alarms: count,
+  apiCalls: count,
+  hints: count,
+});
+export type IncidentOmissions = DeepReadonly<z.infer<typeof incidentOmissionsSchema>>;
 
 /**
  * The traffic around an incident, from the scope's per-minute summary (whole minutes: the minute it
  * opened and the minute it resolved are counted whole). Failed runs are counted exactly.
  */
-export interface IncidentTraffic {
+export const incidentTrafficSchema = z.object({
   /** Runs that started while it was open. */
-  readonly started: number;
-  readonly succeeded: number;
+  started: count,
+  succeeded: count,
   /** FAILED and TIMED_OUT runs while it was open. */
-  readonly failed: number;
+  failed: count,
   /** The 60 minutes before the minute it opened in: runs that finished, and those that failed. */
-  readonly hourBefore: { readonly finished: number; readonly failed: number };
-}
+  hourBefore: z.object({ finished: count, failed: count }),
+});
+export type IncidentTraffic = DeepReadonly<z.infer<typeof incidentTrafficSchema>>;
 
-export interface Incident {
-  readonly id: string;
-  readonly stateMachineArn: string;
-  readonly title: string;
-  readonly status: IncidentStatus;
-  readonly severity: Severity;
-  readonly openedAt: string;
-  readonly lastSignalAt: string;
-  readonly resolvedAt: string | null;
-  readonly flapCount: number;
-  readonly counts: Readonly<Record<string, number>>;
-  readonly executions: readonly IncidentExecution[];
-  readonly alarms: readonly IncidentAlarm[];
-  readonly apiCalls: readonly IncidentApiCall[];
-  readonly actors: readonly IncidentActor[];
-  readonly hints: readonly Hint[];
-  readonly timeline: readonly TimelineEntry[];
+/** The fields an incident's summary, header and page share, in the order the engine builds them. */
+export const incidentFields = {
+  id: z.string().check(z.minLength(1)),
+  stateMachineArn: z.string().check(z.minLength(1)),
+  title: text,
+  status: incidentStatusSchema,
+  severity: severitySchema,
+  openedAt: text,
+  lastSignalAt: text,
+  resolvedAt: z.nullable(text),
+  flapCount: count,
+  counts: z.record(z.string(), count),
+  executions: z.array(incidentExecutionSchema),
+  alarms: z.array(incidentAlarmSchema),
+  apiCalls: z.array(incidentApiCallSchema),
+  actors: z.array(incidentActorSchema),
+  hints: z.array(hintSchema),
+  timeline: z.array(timelineEntrySchema),
   /** Timeline entries left out to keep the record bounded. */
-  readonly timelineOmitted: number;
-  /**
-   * What the list caps (`config.limits`) left out of the lists above, counted so a reader knows a
-   * list is shortened. Caps never change status, opening, resolution, severity or counts.
-   */
-  readonly omitted: IncidentOmissions;
+  timelineOmitted: count,
+  omitted: incidentOmissionsSchema,
   /** Every signal id that contributed, for idempotence checks and evidence. */
-  readonly signalCount: number;
-  readonly traffic: IncidentTraffic;
-}
+  signalCount: count,
+  traffic: incidentTrafficSchema,
+};
+
+export const incidentSchema = z.object(incidentFields);
+export type Incident = DeepReadonly<z.infer<typeof incidentSchema>>;

@@ -1,27 +1,20 @@
+import * as z from 'zod/mini';
+import type { DeepReadonly } from '../deep-readonly.ts';
+
 /**
- * The normalized event model (DESIGN §3). Every input family is parsed once at the edge into one
- * of these variants; everything downstream trusts the types and never looks at raw JSON again.
+ * The normalized event model (docs/architecture.md). Every input family is parsed once at the edge
+ * into one of these variants; everything downstream trusts the types and never looks at raw JSON
+ * again. The schemas are the one source of the shapes: the types are inferred from them, and the
+ * store parses signals it reads back from context items with the same schemas, so the two cannot
+ * drift. `zod/mini` because the incident page's client bundles the parts incidents share.
  */
 
-export type SignalKind = 'execution' | 'alarm-state' | 'alarm-config' | 'api-call';
-
-/** Fields every signal carries, whatever its family. */
-export interface SignalBase {
-  readonly kind: SignalKind;
-  /** Stable across redelivery: source event id plus a digest of the body (see signal-id.ts). */
-  readonly signalId: string;
-  /** The event id as the source gave it (EventBridge `id` or CloudTrail `eventID`). */
-  readonly sourceEventId: string;
-  /** ISO-8601 UTC with milliseconds: when the thing happened, never when we processed it. */
-  readonly eventTime: string;
-  readonly eventTimeMs: number;
-  readonly account: string;
-  readonly region: string;
-  /** Canonical resource ARNs this signal concerns, sorted and unique. */
-  readonly subjects: readonly string[];
-  /** Dotted paths of fields that were cut to their size cap. Empty when nothing was cut. */
-  readonly truncated: readonly string[];
-}
+const isoText = z.string().check(z.minLength(1));
+const count = z.int().check(z.nonnegative());
+const text = z.string();
+const optionalText = z.optional(z.string());
+const textList = z.array(z.string());
+const textMap = z.record(z.string(), z.string());
 
 export const EXECUTION_STATUSES = [
   'RUNNING',
@@ -32,144 +25,193 @@ export const EXECUTION_STATUSES = [
   'PENDING_REDRIVE',
 ] as const;
 export type KnownExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+
 /** Future statuses are kept verbatim instead of crashing the parser. */
-export type ExecutionStatus = KnownExecutionStatus | `UNKNOWN:${string}`;
+export const executionStatusSchema = z.union([
+  z.enum(EXECUTION_STATUSES),
+  z.templateLiteral(['UNKNOWN:', z.string()]),
+]);
+export type ExecutionStatus = z.infer<typeof executionStatusSchema>;
 
-/** Execution input/output are not stored: only their size and a hash (DESIGN §5). */
-export interface PayloadSummary {
-  readonly included: boolean;
-  readonly bytes: number;
-  readonly sha256?: string;
+export const alarmStateValueSchema = z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
+export type AlarmStateValue = z.infer<typeof alarmStateValueSchema>;
+
+export const signalKindSchema = z.enum(['execution', 'alarm-state', 'alarm-config', 'api-call']);
+export type SignalKind = z.infer<typeof signalKindSchema>;
+
+/** Fields every signal carries, whatever its family. */
+const signalBaseFields = {
+  /** Stable across redelivery: source event id plus a digest of the body (see signal-id.ts). */
+  signalId: z.string().check(z.minLength(1)),
+  /** The event id as the source gave it (EventBridge `id` or CloudTrail `eventID`). */
+  sourceEventId: text,
+  /** ISO-8601 UTC with milliseconds: when the thing happened, never when we processed it. */
+  eventTime: isoText,
+  eventTimeMs: z.number(),
+  account: text,
+  region: text,
+  /** Canonical resource ARNs this signal concerns, sorted and unique. */
+  subjects: textList,
+  /** Dotted paths of fields that were cut to their size cap. Empty when nothing was cut. */
+  truncated: textList,
+};
+const signalBaseSchema = z.object({ kind: signalKindSchema, ...signalBaseFields });
+export type SignalBase = DeepReadonly<z.infer<typeof signalBaseSchema>>;
+
+/** Execution input/output are not stored: only their size and a hash (docs/architecture.md). */
+const payloadSummarySchema = z.object({
+  included: z.boolean(),
+  bytes: count,
+  sha256: optionalText,
   /** Only when the operator opted in (NormalizeOptions.payloadPreviewChars): the first characters, cut. */
-  readonly preview?: string;
-}
+  preview: optionalText,
+});
+export type PayloadSummary = DeepReadonly<z.infer<typeof payloadSummarySchema>>;
 
-export interface ExecutionSignal extends SignalBase {
-  readonly kind: 'execution';
-  readonly executionArn: string;
-  readonly stateMachineArn: string;
-  readonly executionName: string;
-  readonly status: ExecutionStatus;
-  readonly startDate?: string;
-  readonly stopDate?: string;
-  readonly error?: string;
-  readonly cause?: string;
+const executionSignalSchema = z.object({
+  kind: z.literal('execution'),
+  ...signalBaseFields,
+  executionArn: text,
+  stateMachineArn: text,
+  executionName: text,
+  status: executionStatusSchema,
+  startDate: optionalText,
+  stopDate: optionalText,
+  error: optionalText,
+  cause: optionalText,
   /** 0 for the first run; a redriven execution keeps its ARN and counts up. */
-  readonly redriveCount: number;
-  readonly redriveDate?: string;
-  readonly redriveStatus?: string;
-  readonly stateMachineVersionArn?: string;
-  readonly stateMachineAliasArn?: string;
-  readonly mapRunArn?: string;
-  readonly input: PayloadSummary;
-  readonly output: PayloadSummary;
-}
+  redriveCount: count,
+  redriveDate: optionalText,
+  redriveStatus: optionalText,
+  stateMachineVersionArn: optionalText,
+  stateMachineAliasArn: optionalText,
+  mapRunArn: optionalText,
+  input: payloadSummarySchema,
+  output: payloadSummarySchema,
+});
+export type ExecutionSignal = DeepReadonly<z.infer<typeof executionSignalSchema>>;
 
-export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
-
-export interface AlarmState {
-  readonly value: AlarmStateValue;
-  readonly reason?: string;
+const alarmStateSchema = z.object({
+  value: alarmStateValueSchema,
+  reason: optionalText,
   /** ISO-8601 UTC. */
-  readonly timestamp: string;
-  readonly actionsSuppressedBy?: string;
-  readonly actionsSuppressedReason?: string;
-  readonly evaluationState?: string;
-}
+  timestamp: isoText,
+  actionsSuppressedBy: optionalText,
+  actionsSuppressedReason: optionalText,
+  evaluationState: optionalText,
+});
+export type AlarmState = DeepReadonly<z.infer<typeof alarmStateSchema>>;
 
-export interface AlarmMetric {
-  readonly id: string;
-  readonly namespace?: string;
-  readonly metricName?: string;
-  readonly dimensions: Readonly<Record<string, string>>;
-  readonly stat?: string;
-  readonly period?: number;
-  readonly expression?: string;
-  readonly label?: string;
-  readonly returnData?: boolean;
-}
+const alarmMetricSchema = z.object({
+  id: text,
+  namespace: optionalText,
+  metricName: optionalText,
+  dimensions: textMap,
+  stat: optionalText,
+  period: z.optional(z.number()),
+  expression: optionalText,
+  label: optionalText,
+  returnData: z.optional(z.boolean()),
+});
+export type AlarmMetric = DeepReadonly<z.infer<typeof alarmMetricSchema>>;
 
-export interface AlarmConfiguration {
+const alarmConfigurationSchema = z.object({
   /** A composite alarm has an alarm rule instead of metrics. */
-  readonly alarmType: 'metric' | 'composite';
-  readonly description?: string;
-  readonly metrics: readonly AlarmMetric[];
-  readonly threshold?: number;
-  readonly comparisonOperator?: string;
-  readonly evaluationPeriods?: number;
-  readonly treatMissingData?: string;
-  readonly alarmRule?: string;
+  alarmType: z.enum(['metric', 'composite']),
+  description: optionalText,
+  metrics: z.array(alarmMetricSchema),
+  threshold: z.optional(z.number()),
+  comparisonOperator: optionalText,
+  evaluationPeriods: z.optional(z.number()),
+  treatMissingData: optionalText,
+  alarmRule: optionalText,
   /** Names of the alarms a composite rule refers to (ALARM(x), OK(x), INSUFFICIENT_DATA(x)). */
-  readonly childAlarms: readonly string[];
-  readonly actionsSuppressor?: string;
-  readonly actionsSuppressorWaitPeriod?: number;
-  readonly actionsSuppressorExtensionPeriod?: number;
-  readonly actionsEnabled?: boolean;
-}
+  childAlarms: textList,
+  actionsSuppressor: optionalText,
+  actionsSuppressorWaitPeriod: z.optional(z.number()),
+  actionsSuppressorExtensionPeriod: z.optional(z.number()),
+  actionsEnabled: z.optional(z.boolean()),
+});
+export type AlarmConfiguration = DeepReadonly<z.infer<typeof alarmConfigurationSchema>>;
 
-export interface AlarmStateSignal extends SignalBase {
-  readonly kind: 'alarm-state';
-  readonly alarmArn: string;
-  readonly alarmName: string;
-  readonly state: AlarmState;
-  readonly previousState?: AlarmState;
+const alarmStateSignalSchema = z.object({
+  kind: z.literal('alarm-state'),
+  ...signalBaseFields,
+  alarmArn: text,
+  alarmName: text,
+  state: alarmStateSchema,
+  previousState: z.optional(alarmStateSchema),
   /** For composite alarms: the child alarm ARNs named in reasonData.triggeringAlarms. */
-  readonly triggeringAlarms: readonly string[];
-  readonly configuration: AlarmConfiguration;
-  readonly tags: Readonly<Record<string, string>>;
-}
+  triggeringAlarms: textList,
+  configuration: alarmConfigurationSchema,
+  tags: textMap,
+});
+export type AlarmStateSignal = DeepReadonly<z.infer<typeof alarmStateSignalSchema>>;
 
-export type AlarmOperation = 'create' | 'update' | 'delete';
+const alarmOperationSchema = z.enum(['create', 'update', 'delete']);
+export type AlarmOperation = z.infer<typeof alarmOperationSchema>;
 
-export interface AlarmConfigSignal extends SignalBase {
-  readonly kind: 'alarm-config';
-  readonly alarmArn: string;
-  readonly alarmName: string;
-  readonly operation: AlarmOperation;
-  readonly state?: AlarmState;
-  readonly configuration: AlarmConfiguration;
-  readonly previousConfiguration?: AlarmConfiguration;
-  readonly tags: Readonly<Record<string, string>>;
-}
+const alarmConfigSignalSchema = z.object({
+  kind: z.literal('alarm-config'),
+  ...signalBaseFields,
+  alarmArn: text,
+  alarmName: text,
+  operation: alarmOperationSchema,
+  state: z.optional(alarmStateSchema),
+  configuration: alarmConfigurationSchema,
+  previousConfiguration: z.optional(alarmConfigurationSchema),
+  tags: textMap,
+});
+export type AlarmConfigSignal = DeepReadonly<z.infer<typeof alarmConfigSignalSchema>>;
 
 /** Who made an API call. Access keys are deliberately absent: they are never kept. */
-export interface Actor {
-  readonly type: string;
-  readonly arn?: string;
-  readonly principalId?: string;
-  readonly accountId?: string;
-  readonly userName?: string;
+export const actorSchema = z.object({
+  type: text,
+  arn: optionalText,
+  principalId: optionalText,
+  accountId: optionalText,
+  userName: optionalText,
   /** For assumed roles: the session issuer's ARN (the role), which is what operators recognise. */
-  readonly sessionIssuerArn?: string;
-  readonly invokedBy?: string;
-}
+  sessionIssuerArn: optionalText,
+  invokedBy: optionalText,
+});
+export type Actor = DeepReadonly<z.infer<typeof actorSchema>>;
 
 /** What a state machine definition refers to, extracted at the edge so the definition itself is not kept. */
-export interface DefinitionSummary {
-  readonly bytes: number;
-  readonly sha256: string;
+const definitionSummarySchema = z.object({
+  bytes: count,
+  sha256: text,
   /** Canonical ARNs of Lambda functions, activities and nested state machines the definition uses. */
-  readonly resources: readonly string[];
-}
+  resources: textList,
+});
+export type DefinitionSummary = DeepReadonly<z.infer<typeof definitionSummarySchema>>;
 
-export interface ApiCallSignal extends SignalBase {
-  readonly kind: 'api-call';
-  readonly eventName: string;
-  readonly eventSource: string;
-  readonly actor: Actor;
-  readonly sourceIPAddress?: string;
-  readonly userAgent?: string;
-  readonly errorCode?: string;
-  readonly errorMessage?: string;
-  readonly readOnly?: boolean;
+const apiCallSignalSchema = z.object({
+  kind: z.literal('api-call'),
+  ...signalBaseFields,
+  eventName: text,
+  eventSource: text,
+  actor: actorSchema,
+  sourceIPAddress: optionalText,
+  userAgent: optionalText,
+  errorCode: optionalText,
+  errorMessage: optionalText,
+  readOnly: z.optional(z.boolean()),
   /** Canonical ARNs named by the call (request, response, or an AccessDenied errorMessage). */
-  readonly stateMachineArn?: string;
-  readonly executionArn?: string;
-  readonly activityArn?: string;
-  readonly definition?: DefinitionSummary;
-}
+  stateMachineArn: optionalText,
+  executionArn: optionalText,
+  activityArn: optionalText,
+  definition: z.optional(definitionSummarySchema),
+});
+export type ApiCallSignal = DeepReadonly<z.infer<typeof apiCallSignalSchema>>;
 
-export type Signal = ExecutionSignal | AlarmStateSignal | AlarmConfigSignal | ApiCallSignal;
+export const signalSchema = z.discriminatedUnion('kind', [
+  executionSignalSchema,
+  alarmStateSignalSchema,
+  alarmConfigSignalSchema,
+  apiCallSignalSchema,
+]);
+export type Signal = DeepReadonly<z.infer<typeof signalSchema>>;
 
 /** Where an item came from, so a rejection can point at it: e.g. ["Records", 3, "kinesis", "data"]. */
 export type InputPosition = readonly (string | number)[];

@@ -1,6 +1,13 @@
 /// <reference lib="dom" />
 import { actorName, shortName } from '../../core/incident/describe.ts';
-import type { AlarmView, ApiCallView, ExecutionView, HintView, IncidentDetailView } from '../api-schema.ts';
+import type {
+  AlarmView,
+  ApiCallView,
+  ExecutionView,
+  HintView,
+  IncidentDetailView,
+  TrafficView,
+} from '../api-schema.ts';
 import { ApiError, fetchIncident } from './api-client.ts';
 import { consoleUrl } from './console-links.ts';
 import { type Child, h, replaceChildren } from './dom.ts';
@@ -175,10 +182,25 @@ function header(incident: IncidentDetailView): HTMLElement {
       ),
       fact('Last signal', timeElement(incident.lastSignalAt)),
       fact('Runs', runs === '' ? 'none' : runs),
+      fact('While open', trafficWhileOpen(incident.traffic)),
+      fact('Hour before', trafficHourBefore(incident.traffic)),
       fact('Incident id', h('span', { class: 'mono' }, incident.id)),
     ),
     omissionNote(incident),
   );
+}
+
+/**
+ * From the scope's per-minute traffic summary (whole minutes; healthy runs are counted, not listed),
+ * so a reader sees how much of the traffic failed, not just the runs listed below.
+ */
+function trafficWhileOpen({ started, succeeded, failed }: TrafficView): string {
+  return `${started} started · ${succeeded} succeeded · ${failed} failed`;
+}
+
+function trafficHourBefore({ hourBefore }: TrafficView): string {
+  if (hourBefore.finished === 0) return 'no runs finished';
+  return `${hourBefore.failed} of ${hourBefore.finished} finished runs failed`;
 }
 
 /** Says which lists a cap shortened, so nobody reads a shortened list as the whole one. */

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { alarmStateValueSchema } from '../types.ts';
 import { optionalText, timestampSchema } from './common.ts';
 import { eventBridgeEnvelopeSchema } from './eventbridge.ts';
 
 export const alarmStateSchema = z.object({
-  value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
+  value: alarmStateValueSchema,
   reason: optionalText,
   // A JSON document inside a string; parsed defensively later, never a reason to reject.
   reasonData: optionalText,
