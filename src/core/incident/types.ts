@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { DeepReadonly } from '../deep-readonly.ts';
-import { actorSchema, alarmStateValueSchema, executionStatusSchema } from '../signals/types.ts';
+import { actorSchema, alarmStateValueSchema, executionStatusSchema } from '../signals/shared-schemas.ts';
 import { incidentStatusSchema } from './read-model.ts';
 import { type Severity, severitySchema } from './severity-enum.ts';
 

@@ -1,5 +1,17 @@
 import * as z from 'zod/mini';
 import type { DeepReadonly } from '../deep-readonly.ts';
+import { actorSchema, alarmStateValueSchema, executionStatusSchema } from './shared-schemas.ts';
+
+export {
+  type Actor,
+  type AlarmStateValue,
+  actorSchema,
+  alarmStateValueSchema,
+  EXECUTION_STATUSES,
+  type ExecutionStatus,
+  executionStatusSchema,
+  type KnownExecutionStatus,
+} from './shared-schemas.ts';
 
 /**
  * The normalized event model (docs/architecture.md). Every input family is parsed once at the edge
@@ -15,26 +27,6 @@ const text = z.string();
 const optionalText = z.optional(z.string());
 const textList = z.array(z.string());
 const textMap = z.record(z.string(), z.string());
-
-export const EXECUTION_STATUSES = [
-  'RUNNING',
-  'SUCCEEDED',
-  'FAILED',
-  'TIMED_OUT',
-  'ABORTED',
-  'PENDING_REDRIVE',
-] as const;
-export type KnownExecutionStatus = (typeof EXECUTION_STATUSES)[number];
-
-/** Future statuses are kept verbatim instead of crashing the parser. */
-export const executionStatusSchema = z.union([
-  z.enum(EXECUTION_STATUSES),
-  z.templateLiteral(['UNKNOWN:', z.string()]),
-]);
-export type ExecutionStatus = z.infer<typeof executionStatusSchema>;
-
-export const alarmStateValueSchema = z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
-export type AlarmStateValue = z.infer<typeof alarmStateValueSchema>;
 
 export const signalKindSchema = z.enum(['execution', 'alarm-state', 'alarm-config', 'api-call']);
 export type SignalKind = z.infer<typeof signalKindSchema>;
@@ -163,19 +155,6 @@ const alarmConfigSignalSchema = z.object({
   tags: textMap,
 });
 export type AlarmConfigSignal = DeepReadonly<z.infer<typeof alarmConfigSignalSchema>>;
-
-/** Who made an API call. Access keys are deliberately absent: they are never kept. */
-export const actorSchema = z.object({
-  type: text,
-  arn: optionalText,
-  principalId: optionalText,
-  accountId: optionalText,
-  userName: optionalText,
-  /** For assumed roles: the session issuer's ARN (the role), which is what operators recognise. */
-  sessionIssuerArn: optionalText,
-  invokedBy: optionalText,
-});
-export type Actor = DeepReadonly<z.infer<typeof actorSchema>>;
 
 /** What a state machine definition refers to, extracted at the edge so the definition itself is not kept. */
 const definitionSummarySchema = z.object({
