@@ -1,4 +1,4 @@
-import { catchError, defer, from, lastValueFrom, map, mergeMap, of, toArray } from 'rxjs';
+import { catchError, from, lastValueFrom, map, mergeMap, of, toArray } from 'rxjs';
 import { isTransient } from '../../errors.ts';
 import type { CorrelationConfig } from '../config.ts';
 import { redactSecrets } from '../redact-secrets.ts';
@@ -6,6 +6,7 @@ import type { NormalizeResult } from '../signals/types.ts';
 import type { BatchRecord, BatchReport, RecordOutcome, ScopeResult } from './batch-types.ts';
 import { collectGroups } from './collect-groups.ts';
 import { evolveScope } from './evolve-scope.ts';
+import { evolveScopes } from './evolve-scopes.ts';
 import { normalizeRecords } from './normalize-records.ts';
 import { planBatch } from './plan-batch.ts';
 import type { IncidentStore, QuarantineEntry, ScopeState } from './ports.ts';
@@ -57,8 +58,8 @@ function evolveAllScopes(prepared: PreparedBatch, deps: PipelineDeps) {
   return from(prepared.assignments).pipe(
     collectGroups((assignment) => assignment.stateMachineArn),
     withScopeStates<ScopeAssignment>((keys) => deps.store.loadScopes(keys)),
-    mergeMap(
-      ({ group, state }) => defer(() => evolveGroup(group.key, group.items, prepared, deps, state)),
+    evolveScopes(
+      ({ group, state }) => evolveGroup(group.key, group.items, prepared, deps, state),
       deps.scopeConcurrency,
     ),
     toArray(),
