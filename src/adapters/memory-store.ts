@@ -15,6 +15,7 @@ import {
 import { compareSignals } from '../core/signals/order.ts';
 import type { Signal } from '../core/signals/types.ts';
 import { type Link, linkKey } from '../core/topology/links.ts';
+import { HOUR_MINUTES, type TrafficMinute } from '../core/traffic/traffic.ts';
 
 export interface MemoryStoreOptions {
   /**
@@ -35,6 +36,8 @@ export class MemoryIncidentStore implements IncidentStore {
     string,
     { readonly state: ScopeState; readonly incidents: ReadonlyMap<string, Incident> }
   >();
+  /** Each scope's traffic history: the closed hours its summary moved off the state, by hour. */
+  private readonly trafficHours = new Map<string, Map<number, readonly TrafficMinute[]>>();
   private readonly maxContextItemsPerRead: number;
   readonly quarantined: QuarantineEntry[] = [];
 
@@ -127,6 +130,14 @@ export class MemoryIncidentStore implements IncidentStore {
     return this.scopes.get(stateMachineArn)?.state ?? EMPTY_SCOPE_STATE;
   }
 
+  async trafficHistory(stateMachineArn: string, fromMinute: number): Promise<readonly TrafficMinute[]> {
+    const fromHour = Math.floor(fromMinute / HOUR_MINUTES);
+    return [...(this.trafficHours.get(stateMachineArn) ?? new Map<number, readonly TrafficMinute[]>())]
+      .filter(([hour]) => hour >= fromHour)
+      .sort((a, b) => a[0] - b[0])
+      .flatMap(([, minutes]) => minutes);
+  }
+
   async loadScopes(stateMachineArns: readonly string[]): Promise<ReadonlyMap<string, ScopeState>> {
     return new Map(stateMachineArns.map((arn) => [arn, this.scopes.get(arn)?.state ?? EMPTY_SCOPE_STATE]));
   }
@@ -142,6 +153,11 @@ export class MemoryIncidentStore implements IncidentStore {
     for (const { id } of change.superseded) incidents.delete(id);
     for (const incident of change.incidents) incidents.set(incident.id, incident);
     this.scopes.set(stateMachineArn, { state: evolveState(current.state, change), incidents });
+    if (change.archived !== undefined && change.archived.length > 0) {
+      const hours = this.trafficHours.get(stateMachineArn) ?? new Map<number, readonly TrafficMinute[]>();
+      for (const { hour, minutes } of change.archived) hours.set(hour, minutes);
+      this.trafficHours.set(stateMachineArn, hours);
+    }
     return 'committed';
   }
 

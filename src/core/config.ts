@@ -84,6 +84,9 @@ export function trafficPolicyOf(config: CorrelationConfig): TrafficPolicy {
   return {
     allowedLatenessMs: config.allowedLatenessMs,
     horizonMs: config.contextHorizonMs,
+    // Only closed minutes move, and the newest whole closed hour stays: an hour past the lateness.
+    // An unbounded lateness (offline correlation) keeps every minute on the state.
+    keepOnStateMs: config.allowedLatenessMs + 60 * MINUTE,
     rememberedSignals: config.limits.rememberedHealthySignals,
   };
 }

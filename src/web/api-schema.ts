@@ -3,13 +3,12 @@ import { storedIncidentStatusSchema } from '../core/incident/read-model.ts';
 import { severitySchema } from '../core/incident/severity-enum.ts';
 import {
   type alarmTransitionSchema,
-  hintSchema,
-  incidentAlarmSchema,
-  incidentApiCallSchema,
-  incidentExecutionSchema,
-  incidentOmissionsSchema,
-  incidentTrafficSchema,
-  timelineEntrySchema,
+  type hintSchema,
+  type incidentAlarmSchema,
+  type incidentApiCallSchema,
+  type incidentExecutionSchema,
+  incidentFields,
+  type timelineEntrySchema,
 } from '../core/incident/types.ts';
 
 /**
@@ -70,30 +69,13 @@ export type AlarmView = z.infer<typeof incidentAlarmSchema>;
 export type ApiCallView = z.infer<typeof incidentApiCallSchema>;
 export type HintView = z.infer<typeof hintSchema>;
 export type TimelineEntryView = z.infer<typeof timelineEntrySchema>;
-export type TrafficView = z.infer<typeof incidentTrafficSchema>;
+
+/** The engine's incident fields but the actor rollups, with the stored status and bookkeeping. */
+const { actors: _actors, status: _engineStatus, ...detailFields } = incidentFields;
 
 export const incidentDetailSchema = z.object({
-  id: z.string(),
-  stateMachineArn: z.string(),
-  title: z.string(),
+  ...detailFields,
   status,
-  severity,
-  openedAt: z.string(),
-  lastSignalAt: z.string(),
-  resolvedAt: z.nullable(z.string()),
-  flapCount: count,
-  counts: z.record(z.string(), count),
-  executions: z.array(incidentExecutionSchema),
-  alarms: z.array(incidentAlarmSchema),
-  apiCalls: z.array(incidentApiCallSchema),
-  hints: z.array(hintSchema),
-  timeline: z.array(timelineEntrySchema),
-  timelineOmitted: count,
-  /** What the list caps (or shrinking the stored item) left out of the lists above, by list. */
-  omitted: incidentOmissionsSchema,
-  signalCount: count,
-  /** Runs started, succeeded and failed while it was open, and the hour before it. */
-  traffic: incidentTrafficSchema,
   mergedInto: z.optional(z.string()),
   /** Lists or texts were cut to keep the stored item small. */
   shrunk: z.boolean(),

@@ -10,6 +10,7 @@ import type {
 } from '../../src/core/pipeline/ports.ts';
 import type { Signal } from '../../src/core/signals/types.ts';
 import type { Link } from '../../src/core/topology/links.ts';
+import type { TrafficMinute } from '../../src/core/traffic/traffic.ts';
 import { TransientStoreError } from '../../src/errors.ts';
 
 export type StoreOperation = keyof IncidentStore;
@@ -81,6 +82,10 @@ export class InstrumentedStore implements IncidentStore {
 
   loadScopes(stateMachineArns: readonly string[]): Promise<ReadonlyMap<string, ScopeState>> {
     return this.call('loadScopes', () => this.inner.loadScopes(stateMachineArns));
+  }
+
+  trafficHistory(stateMachineArn: string, fromMinute: number): Promise<readonly TrafficMinute[]> {
+    return this.call('trafficHistory', () => this.inner.trafficHistory(stateMachineArn, fromMinute));
   }
 
   commitScope(stateMachineArn: string, expectedVersion: number, change: ScopeChange): Promise<CommitOutcome> {

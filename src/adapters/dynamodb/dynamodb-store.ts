@@ -20,6 +20,7 @@ import {
 } from '../../core/pipeline/ports.ts';
 import type { Signal } from '../../core/signals/types.ts';
 import type { Link } from '../../core/topology/links.ts';
+import { HOUR_MINUTES, type TrafficMinute } from '../../core/traffic/traffic.ts';
 import {
   batchGetAll,
   batchPutAll,
@@ -35,6 +36,7 @@ import {
   parseScopeStateItem,
   parseSignalItem,
   parseTimelineIndexItem,
+  parseTrafficHourItem,
   type ScopeStateItem,
 } from './item-schemas.ts';
 import {
@@ -49,15 +51,22 @@ import {
   scopeStateKey,
   timelineIndexKey,
   topologyVersionKey,
+  trafficHistoryPk,
+  trafficHourSk,
 } from './keys.ts';
 import { LinkPartitionCache } from './link-cache.ts';
 import { DEFAULT_TRANSACTION_LIMITS, planCommit, type TransactionLimits } from './scope-commit.ts';
 import { callDynamo, cancellationFailure, cancellationOutcome, storeFailure } from './store-errors.ts';
 import { contextItems, linkItems, quarantineItem, scopeContextItems } from './store-items.ts';
-import { decodeTraffic } from './traffic-codec.ts';
+import { decodeTraffic, decodeTrafficMinutes } from './traffic-codec.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_REMEMBERED_STATES = 1_000;
+/**
+ * A scope's history holds only the hours inside its horizon (and those not yet expired by TTL):
+ * a week of hours is far past any horizon, and a cap a Query can state.
+ */
+const MAX_HISTORY_HOURS = 7 * 24;
 
 export interface DynamoDbStoreOptions {
   /** How long signals stay as context after their event time (or after now, if later). */
@@ -248,6 +257,32 @@ export class DynamoDbIncidentStore implements IncidentStore {
     return this.scopeStateOf(stateMachineArn, await this.readState(stateMachineArn));
   }
 
+  /**
+   * One Query of the scope's traffic history from `fromMinute`'s hour on: an item per closed hour
+   * the summary moved there, so at most the horizon's hours whatever the traffic. Strongly
+   * consistent, like the STATE item whose commit wrote them.
+   */
+  async trafficHistory(stateMachineArn: string, fromMinute: number): Promise<readonly TrafficMinute[]> {
+    const { items } = await queryAll(
+      this.context,
+      {
+        KeyConditionExpression: 'pk = :pk AND sk >= :from',
+        ExpressionAttributeValues: {
+          ':pk': trafficHistoryPk(stateMachineArn),
+          ':from': trafficHourSk(Math.floor(fromMinute / HOUR_MINUTES)),
+        },
+        ConsistentRead: true,
+      },
+      MAX_HISTORY_HOURS,
+    );
+    return items
+      .map(parseTrafficHourItem)
+      .sort((a, b) => a.hour - b.hour)
+      .flatMap((item) =>
+        decodeTrafficMinutes(item.minutes, `traffic hour ${item.hour} of ${stateMachineArn}`),
+      );
+  }
+
   /** The STATE items of a batch's scopes in one BatchGetItem per hundred, strongly consistent. */
   async loadScopes(stateMachineArns: readonly string[]): Promise<ReadonlyMap<string, ScopeState>> {
     const items = await batchGetAll(this.context, stateMachineArns.map(scopeStateKey));
@@ -335,6 +370,7 @@ export class DynamoDbIncidentStore implements IncidentStore {
       previous,
       storedTimelineKeys,
       updatedAt: isoTime(this.clock()),
+      historyRetentionMs: this.options.contextRetentionMs,
       maxRecentIncidents: this.options.maxRecentIncidents,
       itemLimits: this.options.itemLimits,
       transactionLimits: this.options.transactionLimits,

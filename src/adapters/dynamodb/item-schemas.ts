@@ -69,7 +69,7 @@ function malformed(what: string, item: RawItem, error: z.core.$ZodError): Malfor
 const keyFields = { pk: z.string(), sk: z.string() };
 
 /** The format a STATE item's `stateFormat` names; bump it (and read the older one) when it changes. */
-export const STATE_FORMAT = 3;
+export const STATE_FORMAT = 4;
 const isoText = z.string().min(1);
 const count = z.number().int().nonnegative();
 
@@ -237,11 +237,13 @@ const scopeStateItemSchema = z.object({
   updatedAt: isoText,
   /**
    * The STATE item's format: 2 since the traffic summary, 3 since context is filed per scope too
-   * (`membersDigest`). Absent on items of the first engine, which read as format 1 with an empty
-   * summary; a format 2 item reads with no members, so its first derivation completes the scope's
-   * partition (docs/architecture.md, "Existing tables").
+   * (`membersDigest`), 4 since closed hours of the summary move to the traffic history. Absent on
+   * items of the first engine, which read as format 1 with an empty summary; a format 2 item reads
+   * with no members, so its first derivation completes the scope's partition; a format 2 or 3
+   * summary holds its whole horizon, and its next commit moves the closed hours out
+   * (docs/architecture.md, "Existing tables").
    */
-  stateFormat: z.union([z.literal(2), z.literal(STATE_FORMAT)]).optional(),
+  stateFormat: z.union([z.literal(2), z.literal(3), z.literal(STATE_FORMAT)]).optional(),
   /** Which members the scope's context partitions are complete for (core/topology/members.ts). */
   membersDigest: z.string().min(1).max(64).optional(),
   /** The scope's traffic summary (core/traffic/traffic.ts) as gzipped JSON, decoded by `decodeTraffic`. */
@@ -252,6 +254,21 @@ export type ScopeStateItem = z.output<typeof scopeStateItemSchema>;
 
 export const parseScopeStateItem = (item: RawItem): ScopeStateItem =>
   parseItem(scopeStateItemSchema, item, 'scope state');
+
+/** An hour of a scope's traffic history (keys.ts, "Traffic history"); `minutes` decoded by the codec. */
+const trafficHourItemSchema = z.object({
+  ...keyFields,
+  type: z.literal(ItemType.trafficHour),
+  stateMachineArn: z.string().min(1),
+  hour: z.number().int(),
+  minutes: z.instanceof(Uint8Array),
+  expiresAt: z.number().int(),
+});
+
+export type TrafficHourItem = z.output<typeof trafficHourItemSchema>;
+
+export const parseTrafficHourItem = (item: RawItem): TrafficHourItem =>
+  parseItem(trafficHourItemSchema, item, 'traffic hour');
 
 // ---------------------------------------------------------------------------------------------
 // Quarantine

@@ -27,6 +27,7 @@ export const ItemType = {
   signal: 'SIGNAL',
   link: 'LINK',
   topologyVersion: 'TOPOLOGY_VERSION',
+  trafficHour: 'TRAFFIC_HOUR',
   quarantine: 'QUARANTINE',
 } as const;
 
@@ -72,6 +73,18 @@ export const scopeStateKey = (stateMachineArn: string): ItemKey => ({
 export const openPointerKey = (stateMachineArn: string): ItemKey => ({
   pk: scopePk(stateMachineArn),
   sk: OPEN_POINTER_SK,
+});
+
+// Traffic history: the closed hours a scope's traffic summary moved off its STATE item, one item
+// per hour, written in the commit that moved them and final from then on (docs/architecture.md,
+// "Traffic history"). A derivation reads the hours inside its horizon: at most a day of items.
+export const TRAFFIC_PREFIX = 'TRAFFIC#';
+export const trafficHistoryPk = (stateMachineArn: string): string => `${TRAFFIC_PREFIX}${stateMachineArn}`;
+/** Zero-padded epoch hour, so sort-key order is time order. */
+export const trafficHourSk = (hour: number): string => `H#${String(hour).padStart(10, '0')}`;
+export const trafficHourKey = (stateMachineArn: string, hour: number): ItemKey => ({
+  pk: trafficHistoryPk(stateMachineArn),
+  sk: trafficHourSk(hour),
 });
 
 // Context: each decisive signal and API call under each of its subjects, filed by its context class

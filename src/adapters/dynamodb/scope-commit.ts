@@ -2,6 +2,7 @@ import type { TransactWriteItem } from '@aws-sdk/lib-dynamodb';
 import { incidentDigest } from '../../core/incident/digest.ts';
 import type { Incident } from '../../core/incident/types.ts';
 import type { ScopeChange } from '../../core/pipeline/ports.ts';
+import { HOUR_MINUTES, MINUTE_MS, type TrafficHour } from '../../core/traffic/traffic.ts';
 import { type HeaderMeta, type Item, type ItemLimits, incidentItems } from './incident-items.ts';
 import { type RecentIncident, type ScopeStateItem, STATE_FORMAT } from './item-schemas.ts';
 import { serializedSize } from './item-size.ts';
@@ -12,8 +13,10 @@ import {
   openPointerKey,
   scopeStateKey,
   statusGsiPk,
+  trafficHourKey,
+  ttlSeconds,
 } from './keys.ts';
-import { encodeTraffic } from './traffic-codec.ts';
+import { encodeTraffic, encodeTrafficMinutes } from './traffic-codec.ts';
 
 /**
  * Plans the writes of one `commitScope`, purely: which timeline items to put first, then the
@@ -43,6 +46,8 @@ export interface CommitPlanInput {
    */
   readonly storedTimelineKeys: ReadonlyMap<string, readonly string[]>;
   readonly updatedAt: string;
+  /** How long an hour of traffic history is kept past its end (its TTL; reads stop at the horizon). */
+  readonly historyRetentionMs: number;
   readonly maxRecentIncidents: number;
   readonly itemLimits: ItemLimits;
   readonly transactionLimits: TransactionLimits;
@@ -119,8 +124,12 @@ export function planCommit(input: CommitPlanInput): CommitPlan {
   const recent = recentAfter(previousRecent, change, input.maxRecentIncidents, digests);
   const open = recent.find((incident) => incident.status === 'OPEN');
   const pointer = pointerAction(tableName, stateMachineArn, previous?.openIncidentId, open, input.updatedAt);
+  // The hours the summary moved off the state land with the state that no longer holds them.
+  const history = (change.archived ?? []).map((hour) =>
+    put(tableName, trafficHourItem(stateMachineArn, hour, input.updatedAt, input.historyRetentionMs)),
+  );
   const chunks = pack(
-    pointer === undefined ? [] : [pointer],
+    [...(pointer === undefined ? [] : [pointer]), ...history],
     groups,
     input.transactionLimits,
     // Every transaction carries the STATE put as well. A part's STATE (below) lists at most as many
@@ -208,6 +217,23 @@ function stateItem(
     updatedAt,
     traffic,
     ...(membersDigest === undefined ? {} : { membersDigest }),
+  };
+}
+
+function trafficHourItem(
+  stateMachineArn: string,
+  { hour, minutes }: TrafficHour,
+  updatedAt: string,
+  retentionMs: number,
+): Item {
+  const hourEndMs = (hour + 1) * HOUR_MINUTES * MINUTE_MS;
+  return {
+    ...trafficHourKey(stateMachineArn, hour),
+    type: ItemType.trafficHour,
+    stateMachineArn,
+    hour,
+    minutes: encodeTrafficMinutes(minutes),
+    expiresAt: ttlSeconds(Math.max(hourEndMs, Date.parse(updatedAt)) + retentionMs),
   };
 }
 

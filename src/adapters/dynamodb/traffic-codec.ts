@@ -1,5 +1,12 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { EMPTY_TRAFFIC, type TrafficState, trafficStateSchema } from '../../core/traffic/traffic.ts';
+import { z } from 'zod';
+import {
+  EMPTY_TRAFFIC,
+  type TrafficMinute,
+  type TrafficState,
+  trafficMinuteSchema,
+  trafficStateSchema,
+} from '../../core/traffic/traffic.ts';
 import { MalformedItemError } from './item-schemas.ts';
 
 /**
@@ -19,5 +26,20 @@ export function decodeTraffic(bytes: Uint8Array | undefined, stateMachineArn: st
     throw new MalformedItemError(`scope state of ${stateMachineArn}: traffic summary does not decode`, {
       cause: error,
     });
+  }
+}
+
+/** An hour of the scope's traffic history: its minutes as gzipped JSON, like the summary. */
+export function encodeTrafficMinutes(minutes: readonly TrafficMinute[]): Uint8Array {
+  return gzipSync(JSON.stringify(minutes), { level: 6 });
+}
+
+const trafficMinutesSchema = z.array(trafficMinuteSchema);
+
+export function decodeTrafficMinutes(bytes: Uint8Array, what: string): TrafficMinute[] {
+  try {
+    return trafficMinutesSchema.parse(JSON.parse(gunzipSync(bytes).toString('utf8')));
+  } catch (error) {
+    throw new MalformedItemError(`${what}: traffic minutes do not decode`, { cause: error });
   }
 }

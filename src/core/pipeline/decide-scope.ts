@@ -5,7 +5,14 @@ import type { Incident } from '../incident/types.ts';
 import { isHealthyRun } from '../signals/run-status.ts';
 import type { Signal } from '../signals/types.ts';
 import type { Topology } from '../topology/graph.ts';
-import { foldTraffic, minuteOf, type TrafficFold, trafficView } from '../traffic/traffic.ts';
+import {
+  foldTraffic,
+  minuteOf,
+  type TrafficFold,
+  type TrafficMinute,
+  trafficView,
+  withHistory,
+} from '../traffic/traffic.ts';
 import type { ScopeChange, ScopeState, StoredIncidentSummary } from './ports.ts';
 import type { ScopeView } from './read-scope.ts';
 
@@ -77,6 +84,8 @@ export interface DecideInput {
   readonly plan: ScopePlan;
   /** The kept context, when `plan.deriveSinceMs` asked for it. */
   readonly view: ScopeView | undefined;
+  /** The scope's traffic history inside the horizon, read with the view (empty when none). */
+  readonly history: readonly TrafficMinute[];
   readonly topology: Topology | undefined;
   readonly config: CorrelationConfig;
   readonly asOfMs: number | undefined;
@@ -90,7 +99,11 @@ export function decideScope(input: DecideInput): ScopeDecision {
   const membersMoved = membersDigest !== undefined && membersDigest !== state.membersDigest;
   const summaryOnly = (): ScopeDecision =>
     plan.fold.changed || membersMoved
-      ? { kind: 'commit', change: { incidents: [], superseded: [], traffic, membersDigest }, changed: [] }
+      ? {
+          kind: 'commit',
+          change: { incidents: [], superseded: [], traffic, archived: plan.fold.archived, membersDigest },
+          changed: [],
+        }
       : { kind: 'unchanged' };
   if (plan.deriveSinceMs === undefined || view === undefined || topology === undefined) return summaryOnly();
   if (!view.complete) return plan.fold.changed ? summaryOnly() : { kind: 'partial' };
@@ -99,7 +112,7 @@ export function decideScope(input: DecideInput): ScopeDecision {
     input.stateMachineArn,
     view.signals,
     topology,
-    trafficView(traffic),
+    trafficView(withHistory(traffic, input.history, config.contextHorizonMs)),
     config,
     input.asOfMs,
   );
@@ -119,7 +132,11 @@ export function decideScope(input: DecideInput): ScopeDecision {
     .map((old) => ({ id: old.id, mergedInto: mergedInto(old, derived) }))
     .filter((entry): entry is { id: string; mergedInto: string } => entry.mergedInto !== undefined);
   if (changed.length === 0 && superseded.length === 0) return summaryOnly();
-  return { kind: 'commit', change: { incidents: changed, superseded, traffic, membersDigest }, changed };
+  return {
+    kind: 'commit',
+    change: { incidents: changed, superseded, traffic, archived: plan.fold.archived, membersDigest },
+    changed,
+  };
 }
 
 /** The derived incident that now covers the superseded one's opening time, if any. */

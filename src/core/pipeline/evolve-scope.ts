@@ -3,7 +3,13 @@ import type { CorrelationConfig } from '../config.ts';
 import type { Incident } from '../incident/types.ts';
 import { Topology } from '../topology/graph.ts';
 import { type Link, staticLinks } from '../topology/links.ts';
-import { trafficView } from '../traffic/traffic.ts';
+import {
+  minuteOf,
+  type TrafficMinute,
+  type TrafficState,
+  trafficView,
+  withHistory,
+} from '../traffic/traffic.ts';
 import { decideScope, planScope, type ScopeWork } from './decide-scope.ts';
 import { linksInto } from './load-topology.ts';
 import type { IncidentStore, ScopeState } from './ports.ts';
@@ -65,7 +71,9 @@ export async function evolveScope(
     const plan = planScope(state, work, config);
     let view: Awaited<ReturnType<typeof readScope>> | undefined;
     let topology: Topology | undefined;
+    let history: readonly TrafficMinute[] = [];
     if (plan.deriveSinceMs !== undefined) {
+      history = await trafficHistoryFor(store, stateMachineArn, plan.fold.state, config.contextHorizonMs);
       // Configured links are never stored: without them here, a configured function's alarms
       // would scope to the state machine in the batch and be dropped from its incidents.
       const known = [...deps.learnedLinks, ...staticLinks(config)];
@@ -75,13 +83,13 @@ export async function evolveScope(
         topology,
         sinceMs: plan.deriveSinceMs,
         batchSignals,
-        traffic: trafficView(plan.fold.state),
+        traffic: trafficView(withHistory(plan.fold.state, history, config.contextHorizonMs)),
         storedMembers: state.membersDigest,
         config,
         asOfMs,
       });
     }
-    const decision = decideScope({ stateMachineArn, state, plan, view, topology, config, asOfMs });
+    const decision = decideScope({ stateMachineArn, state, plan, view, history, topology, config, asOfMs });
     const late = plan.fold.late;
     if (decision.kind === 'unchanged') return { changed: [], attempts: attempt, partial: false, late };
     if (decision.kind === 'partial') return { changed: [], attempts: attempt, partial: true, late };
@@ -91,4 +99,21 @@ export async function evolveScope(
     await deps.retry.delay(backoffMs(attempt));
   }
   throw new ScopeConflictError(stateMachineArn, deps.retry.maxAttempts);
+}
+
+/**
+ * The history a derivation needs: the hours inside the horizon that the summary moved off the
+ * state. Read only when some were moved, so a scope younger than that costs no read for it.
+ */
+async function trafficHistoryFor(
+  store: IncidentStore,
+  stateMachineArn: string,
+  traffic: TrafficState,
+  horizonMs: number,
+): Promise<readonly TrafficMinute[]> {
+  const before = traffic.historyBeforeMinute;
+  if (before === null || before === undefined || traffic.watermarkMs === null) return [];
+  const fromMinute = minuteOf(traffic.watermarkMs - horizonMs);
+  if (before <= fromMinute) return [];
+  return store.trafficHistory(stateMachineArn, fromMinute);
 }

@@ -2,7 +2,12 @@ import type { ContextClass } from '../context/context-class.ts';
 import type { Incident } from '../incident/types.ts';
 import type { InputPosition, Signal } from '../signals/types.ts';
 import type { Link } from '../topology/links.ts';
-import { EMPTY_TRAFFIC, type TrafficState } from '../traffic/traffic.ts';
+import {
+  EMPTY_TRAFFIC,
+  type TrafficHour,
+  type TrafficMinute,
+  type TrafficState,
+} from '../traffic/traffic.ts';
 
 /** A bad record kept with its reason and raw bytes, so nothing is silently dropped. */
 export interface QuarantineEntry {
@@ -88,6 +93,8 @@ export interface ScopeChange {
   readonly superseded: readonly { readonly id: string; readonly mergedInto: string | undefined }[];
   /** The scope's traffic summary after the batch (written with the incidents, in one commit). */
   readonly traffic: TrafficState;
+  /** Closed hours the summary moved to the scope's traffic history: written in the same commit. */
+  readonly archived?: readonly TrafficHour[];
   /** The members the scope's context partition is complete for now; absent keeps the stored one. */
   readonly membersDigest?: string | undefined;
 }
@@ -127,6 +134,11 @@ export interface IncidentStore {
   /** Every signal in the range (deduplicated by id, any order), or as many as a cap allows, saying so. */
   contextBetween(range: ContextRange): Promise<ContextRead>;
   loadScope(stateMachineArn: string): Promise<ScopeState>;
+  /**
+   * The minutes of the scope's traffic history (hours its summary moved there) from `fromMinute`'s
+   * hour on, oldest first; bounded by the horizon, whatever the traffic (docs/architecture.md).
+   */
+  trafficHistory(stateMachineArn: string, fromMinute: number): Promise<readonly TrafficMinute[]>;
   /** `loadScope` for every scope a batch touches, in one bulk read. */
   loadScopes(stateMachineArns: readonly string[]): Promise<ReadonlyMap<string, ScopeState>>;
   /**

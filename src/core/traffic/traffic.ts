@@ -28,7 +28,7 @@ const offset = z
  * `[minute, started, succeeded, firstSuccessOffset, lastSuccessOffset]`: a tuple, not an object,
  * because the state is written once per batch and every byte of it costs write capacity.
  */
-const trafficMinuteSchema = z.tuple([z.number().int(), count, count, offset, offset]);
+export const trafficMinuteSchema = z.tuple([z.number().int(), count, count, offset, offset]);
 
 export const trafficStateSchema = z.object({
   format: z.literal(1),
@@ -42,6 +42,11 @@ export const trafficStateSchema = z.object({
   seen: z.array(z.tuple([z.number().int(), z.array(z.string())])),
   /** Healthy signals that arrived after their minute had closed. */
   late: count,
+  /**
+   * Minutes before this one were moved to the scope's traffic history (whole closed hours, see
+   * `TrafficHour`); absent or null: none were. Lets a reader skip the history read when it is empty.
+   */
+  historyBeforeMinute: z.number().int().nullable().optional(),
 });
 
 export type TrafficState = z.infer<typeof trafficStateSchema>;
@@ -56,11 +61,29 @@ export const EMPTY_TRAFFIC: TrafficState = {
   late: 0,
 };
 
+export const HOUR_MINUTES = 60;
+
+/**
+ * The minutes of one closed hour, moved off the scope's state into its traffic history
+ * (docs/architecture.md, "Traffic history"). Closed minutes never change again (a healthy run that
+ * arrives for one is late: counted, not folded), so an hour is written once and is final.
+ */
+export interface TrafficHour {
+  /** Epoch hour: `minute / 60`, rounded down. */
+  readonly hour: number;
+  readonly minutes: readonly TrafficMinute[];
+}
+
 export interface TrafficPolicy {
   /** How far behind the watermark a healthy signal may arrive and still be folded in. */
   readonly allowedLatenessMs: number;
   /** Minutes older than this behind the watermark are dropped. */
   readonly horizonMs: number;
+  /**
+   * Closed hours older than this behind the watermark move from the state to the history, so the
+   * state a batch reads stays the same size whatever the horizon holds. Infinite keeps them all.
+   */
+  readonly keepOnStateMs: number;
   /**
    * At most this many ids are remembered. Past it the oldest open minutes close early: the state
    * stays bounded and a redelivery is still never counted twice, only treated as late sooner.
@@ -70,6 +93,8 @@ export interface TrafficPolicy {
 
 export interface TrafficFold {
   readonly state: TrafficState;
+  /** Whole closed hours this fold moved off the state: to be written with it, in the same commit. */
+  readonly archived: readonly TrafficHour[];
   /** Healthy signals added to the summaries. */
   readonly folded: readonly Signal[];
   readonly duplicates: number;
@@ -92,7 +117,8 @@ export function foldTraffic(
   let watermarkMs = before.watermarkMs;
   for (const signal of signals)
     if (watermarkMs === null || signal.eventTimeMs > watermarkMs) watermarkMs = signal.eventTimeMs;
-  if (watermarkMs === null) return { state: before, folded: [], duplicates: 0, late: 0, changed: false };
+  if (watermarkMs === null)
+    return { state: before, archived: [], folded: [], duplicates: 0, late: 0, changed: false };
 
   const minutes = new Map(before.minutes.map((entry) => [entry[0], [...entry] as TrafficMinute]));
   const seen = new Map(before.seen.map(([minute, ids]) => [minute, new Set(ids)]));
@@ -127,21 +153,67 @@ export function foldTraffic(
     policy.rememberedSignals,
   );
   const oldestKept = minuteOf(watermarkMs - policy.horizonMs);
+  const kept = [...minutes.values()].filter(([minute]) => minute >= oldestKept).sort((a, b) => a[0] - b[0]);
+  // The boundary only moves forward (the open minutes and the watermark do), so an hour moves once.
+  const boundary = archiveBoundary(openFromMinute, watermarkMs, policy);
+  const archived = hoursOf(kept.filter(([minute]) => minute < boundary));
+  const historyBefore =
+    archived.length > 0
+      ? Math.max(boundary, before.historyBeforeMinute ?? Number.NEGATIVE_INFINITY)
+      : (before.historyBeforeMinute ?? Number.NEGATIVE_INFINITY);
   const state: TrafficState = {
     format: 1,
     watermarkMs,
     openFromMinute,
-    minutes: [...minutes.values()].filter(([minute]) => minute >= oldestKept).sort((a, b) => a[0] - b[0]),
+    minutes: kept.filter(([minute]) => minute >= boundary),
     seen: [...seen.entries()]
       .filter(([minute]) => openFromMinute === null || minute >= openFromMinute)
       .sort((a, b) => a[0] - b[0])
       .map(([minute, ids]) => [minute, [...ids].sort()]),
     late: before.late + late,
+    ...(Number.isFinite(historyBefore) ? { historyBeforeMinute: historyBefore } : {}),
   };
-  // Closing and pruning follow the watermark: with it unchanged and nothing folded or late, the
-  // state is as it was.
+  // Closing, pruning and archiving follow the watermark: with it unchanged and nothing folded or
+  // late, the state is as it was.
   const changed = folded.length > 0 || late > 0 || state.watermarkMs !== before.watermarkMs;
-  return { state, folded, duplicates, late, changed };
+  return { state, archived, folded, duplicates, late, changed };
+}
+
+/**
+ * The first minute that stays on the state: the start of the hour `keepOnStateMs` behind the
+ * watermark, but never past the open minutes (only whole, closed hours move).
+ */
+function archiveBoundary(openFromMinute: number | null, watermarkMs: number, policy: TrafficPolicy): number {
+  if (openFromMinute === null || !Number.isFinite(policy.keepOnStateMs)) return Number.NEGATIVE_INFINITY;
+  const hourStart = (minute: number) => Math.floor(minute / HOUR_MINUTES) * HOUR_MINUTES;
+  return Math.min(hourStart(openFromMinute), hourStart(minuteOf(watermarkMs - policy.keepOnStateMs)));
+}
+
+function hoursOf(minutes: readonly TrafficMinute[]): TrafficHour[] {
+  const hours = new Map<number, TrafficMinute[]>();
+  for (const entry of minutes) {
+    const hour = Math.floor(entry[0] / HOUR_MINUTES);
+    const list = hours.get(hour);
+    if (list === undefined) hours.set(hour, [entry]);
+    else list.push(entry);
+  }
+  return [...hours].map(([hour, list]) => ({ hour, minutes: list }));
+}
+
+/**
+ * The summary as the horizon holds it: the state's minutes with the history's older ones (read
+ * back for a derivation) in front, cut where the state itself would have dropped them.
+ */
+export function withHistory(
+  state: TrafficState,
+  history: readonly TrafficMinute[],
+  horizonMs: number,
+): TrafficState {
+  if (history.length === 0 || state.watermarkMs === null) return state;
+  const oldestKept = minuteOf(state.watermarkMs - horizonMs);
+  const onState = new Set(state.minutes.map(([minute]) => minute));
+  const older = history.filter(([minute]) => minute >= oldestKept && !onState.has(minute));
+  return { ...state, minutes: [...older, ...state.minutes].sort((a, b) => a[0] - b[0]) };
 }
 
 /**
@@ -250,6 +322,7 @@ export function summarizeTraffic(signals: readonly Signal[]): HealthyTraffic {
   const unbounded = {
     allowedLatenessMs: Number.POSITIVE_INFINITY,
     horizonMs: Number.POSITIVE_INFINITY,
+    keepOnStateMs: Number.POSITIVE_INFINITY,
     rememberedSignals: Number.POSITIVE_INFINITY,
   };
   return trafficView(foldTraffic(EMPTY_TRAFFIC, signals, unbounded).state);

@@ -1,19 +1,13 @@
 /// <reference lib="dom" />
 import { actorName, shortName } from '../../core/incident/describe.ts';
-import type {
-  AlarmView,
-  ApiCallView,
-  ExecutionView,
-  HintView,
-  IncidentDetailView,
-  TrafficView,
-} from '../api-schema.ts';
+import type { AlarmView, ApiCallView, ExecutionView, HintView, IncidentDetailView } from '../api-schema.ts';
 import { ApiError, fetchIncident } from './api-client.ts';
 import { consoleUrl } from './console-links.ts';
 import { type Child, h, replaceChildren } from './dom.ts';
 import { durationText, timeElement, utcText } from './format.ts';
 import { followChanges, markUpdated } from './live.ts';
 import { chartLegend, timelineChart } from './timeline-chart.ts';
+import { trafficFacts } from './traffic-facts.ts';
 import { errorMessage, outcomeBadge, severityBadge, statusBadge } from './widgets.ts';
 
 /**
@@ -148,6 +142,7 @@ function header(incident: IncidentDetailView): HTMLElement {
     .map(([status, count]) => `${status} ${count}`)
     .join(' · ');
   const fact = (term: string, ...value: Child[]) => h('div', {}, h('dt', {}, term), h('dd', {}, ...value));
+  const traffic = trafficFacts(incident);
   return h(
     'header',
     { class: 'incident-head' },
@@ -182,25 +177,12 @@ function header(incident: IncidentDetailView): HTMLElement {
       ),
       fact('Last signal', timeElement(incident.lastSignalAt)),
       fact('Runs', runs === '' ? 'none' : runs),
-      fact('While open', trafficWhileOpen(incident.traffic)),
-      fact('Hour before', trafficHourBefore(incident.traffic)),
+      fact('While open', traffic.whileOpen),
+      fact('Hour before', traffic.hourBefore),
       fact('Incident id', h('span', { class: 'mono' }, incident.id)),
     ),
     omissionNote(incident),
   );
-}
-
-/**
- * From the scope's per-minute traffic summary (whole minutes; healthy runs are counted, not listed),
- * so a reader sees how much of the traffic failed, not just the runs listed below.
- */
-function trafficWhileOpen({ started, succeeded, failed }: TrafficView): string {
-  return `${started} started · ${succeeded} succeeded · ${failed} failed`;
-}
-
-function trafficHourBefore({ hourBefore }: TrafficView): string {
-  if (hourBefore.finished === 0) return 'no runs finished';
-  return `${hourBefore.failed} of ${hourBefore.finished} finished runs failed`;
 }
 
 /** Says which lists a cap shortened, so nobody reads a shortened list as the whole one. */

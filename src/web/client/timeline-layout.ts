@@ -9,7 +9,7 @@ import type { AlarmView, ExecutionView, IncidentDetailView } from '../api-schema
  */
 
 export type Tone = 'failed' | 'aborted' | 'succeeded' | 'running' | 'unknown';
-export type AlarmStateName = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+export type AlarmStateName = AlarmView['state'];
 export type MarkKind = 'opened' | 'resolved' | 'reopened';
 
 export interface Tick {

@@ -11,7 +11,7 @@ import type { Incident } from '../../../src/core/incident/types.ts';
 import type { ContextRange, IncidentStore, StoredIncidentSummary } from '../../../src/core/pipeline/ports.ts';
 import { processBatch } from '../../../src/core/pipeline/process-batch.ts';
 import type { Signal } from '../../../src/core/signals/types.ts';
-import { EMPTY_TRAFFIC } from '../../../src/core/traffic/traffic.ts';
+import { EMPTY_TRAFFIC, type TrafficHour } from '../../../src/core/traffic/traffic.ts';
 import { ConfigurationError, TransientStoreError } from '../../../src/errors.ts';
 import { pipelineDeps, signalRecords } from '../../builders/pipeline.ts';
 import { checkoutOutage, twoScopesWithFlap } from '../../builders/scenario.ts';
@@ -228,6 +228,36 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
       version: 2,
     });
     expect(await raw(`SCOPE#${stateMachineArn()}`, 'OPEN')).toBeUndefined();
+  });
+
+  it('writes the hours a summary moved off its state with its commit, and reads them back from an hour on', async () => {
+    const { store, raw } = await freshStore();
+    const scope = stateMachineArn();
+    const hourOf = (hour: number): TrafficHour => ({
+      hour,
+      minutes: [
+        [hour * 60, 3, 3, 100, 200],
+        [hour * 60 + 59, 1, 0, -1, -1],
+      ],
+    });
+    const archived = [hourOf(490_000), hourOf(490_001)];
+    const change = { incidents: [], superseded: [], traffic: EMPTY_TRAFFIC };
+    expect(await store.commitScope(scope, 0, change)).toBe('committed');
+    // A commit that lost the race writes none of the hours: they land only with their state.
+    expect(await store.commitScope(scope, 0, { ...change, archived })).toBe('conflict');
+    expect(await store.trafficHistory(scope, 0)).toEqual([]);
+
+    expect(await store.commitScope(scope, 1, { ...change, archived })).toBe('committed');
+    expect(await store.trafficHistory(scope, 0)).toEqual([
+      ...hourOf(490_000).minutes,
+      ...hourOf(490_001).minutes,
+    ]);
+    expect(await store.trafficHistory(scope, 490_001 * 60 + 30)).toEqual(hourOf(490_001).minutes);
+    expect(await raw(`TRAFFIC#${scope}`, 'H#0000490001')).toMatchObject({
+      type: 'TRAFFIC_HOUR',
+      hour: 490_001,
+      stateMachineArn: scope,
+    });
   });
 
   it('lets exactly one of two racing commits on the same version through', async () => {
@@ -640,6 +670,7 @@ class FirstCommitWaits implements IncidentStore {
   contextBetween = (range: ContextRange) => this.store.contextBetween(range);
   loadScope = (arn: string) => this.store.loadScope(arn);
   loadScopes = (arns: readonly string[]) => this.store.loadScopes(arns);
+  trafficHistory = (arn: string, fromMinute: number) => this.store.trafficHistory(arn, fromMinute);
   quarantine = (entries: Parameters<IncidentStore['quarantine']>[0]) => this.store.quarantine(entries);
 
   async commitScope(arn: string, version: number, change: Parameters<IncidentStore['commitScope']>[2]) {

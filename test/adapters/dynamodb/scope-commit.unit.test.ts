@@ -26,6 +26,7 @@ function input(overrides: Partial<CommitPlanInput>): CommitPlanInput {
     previous: undefined,
     storedTimelineKeys: new Map(),
     updatedAt: '2026-03-02T12:00:00.000Z',
+    historyRetentionMs: 14 * 24 * 3_600_000,
     maxRecentIncidents: 20,
     itemLimits: DEFAULT_ITEM_LIMITS,
     transactionLimits: DEFAULT_TRANSACTION_LIMITS,

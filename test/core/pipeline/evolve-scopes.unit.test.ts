@@ -5,8 +5,9 @@ import { evolveScopes } from '../../../src/core/pipeline/evolve-scopes.ts';
 
 /**
  * Marble tests of the scope step: the concurrency limit holds (an evolution starts only when a slot
- * frees), every scope of a batch far wider than the limit gets its result, and a scope's failure,
- * reported as its result, does not stop the others.
+ * frees) and every scope of a batch far wider than the limit gets its result. That one scope's
+ * failure does not stop the others is `evolveGroup`'s (it reports the failure as the scope's
+ * result), tested in process-batch.unit.test.ts.
  */
 const newScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
@@ -55,19 +56,6 @@ describe('evolveScopes', () => {
     expect(inFlight).toBe(0);
     expect(landed.map((entry) => entry.scope).sort()).toEqual([...scopes].sort());
     expect(Math.max(...landed.map((entry) => entry.frame))).toBe(2 * Math.ceil(scopes.length / 8));
-  });
-
-  it('hands on a failed scope as its result and evolves the others', () => {
-    newScheduler().run(({ cold, expectObservable }) => {
-      const evolved = cold('(abc|)').pipe(
-        evolveScopes(
-          (scope: string) =>
-            scope === 'b' ? cold('-(f|)', { f: 'b:failed for good' }) : cold('--(x|)', { x: `${scope}:ok` }),
-          3,
-        ),
-      );
-      expectObservable(evolved).toBe('-f(ac|)', { f: 'b:failed for good', a: 'a:ok', c: 'c:ok' });
-    });
   });
 
   it('refuses a limit that would evolve nothing, or a fraction of a scope', () => {

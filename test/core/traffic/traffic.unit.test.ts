@@ -6,15 +6,18 @@ import {
   foldTraffic,
   MINUTE_MS,
   minuteOf,
+  type TrafficHour,
   type TrafficPolicy,
   type TrafficState,
   trafficView,
+  withHistory,
 } from '../../../src/core/traffic/traffic.ts';
 import { execution, minutes } from '../../builders/signals.ts';
 
 const POLICY: TrafficPolicy = {
   allowedLatenessMs: 10 * MINUTE_MS,
   horizonMs: 24 * 60 * MINUTE_MS,
+  keepOnStateMs: Number.POSITIVE_INFINITY,
   rememberedSignals: 4_096,
 };
 
@@ -119,6 +122,67 @@ describe('folding healthy runs into per-minute summaries', () => {
     const policy = { ...POLICY, horizonMs: 60 * MINUTE_MS };
     const state = foldAll([[ok('old', minutes(0))], [ok('new', minutes(90))]], policy);
     expect(state.minutes.map(([minute]) => minute)).toEqual([minuteOf(minutes(90))]);
+  });
+});
+
+describe('moving closed hours to the traffic history', () => {
+  const ARCHIVING: TrafficPolicy = { ...POLICY, keepOnStateMs: 70 * MINUTE_MS };
+  /** A run started and succeeded every `everyMs`, for `hours`, as seconds-apart signals. */
+  const steady = (hours: number, everyMs: number) =>
+    Array.from({ length: Math.floor((hours * 60 * MINUTE_MS) / everyMs) }, (_, index) => [
+      started(`r${index}`, minutes(0) + index * everyMs),
+      ok(`r${index}`, minutes(0) + index * everyMs + 7_000),
+    ]).flat();
+
+  it('moves each whole closed hour off the state once, and the history restores the whole summary', () => {
+    // Given five hours of steady traffic folded in batches with a finite lateness, when closed hours
+    // move to the history, then the state keeps only its last hours, each hour moved exactly once,
+    // and the state with its history reads exactly as the summary that kept every minute.
+    const signals = steady(5, 20_000);
+    const batches = Array.from({ length: Math.ceil(signals.length / 97) }, (_, index) =>
+      signals.slice(index * 97, index * 97 + 97),
+    );
+    let state = EMPTY_TRAFFIC;
+    const archived: TrafficHour[] = [];
+    for (const batch of batches) {
+      const fold = foldTraffic(state, batch, ARCHIVING);
+      archived.push(...fold.archived);
+      state = fold.state;
+    }
+    const whole = foldAll(batches);
+    const hours = archived.map(({ hour }) => hour);
+    expect(new Set(hours).size).toBe(hours.length);
+    expect(hours.length).toBeGreaterThanOrEqual(3);
+    expect(state.minutes.length).toBeLessThan(whole.minutes.length);
+    expect(state.minutes.length).toBeLessThanOrEqual(3 * 60);
+    expect(state.historyBeforeMinute).toBe(state.minutes[0]?.[0]);
+    const restored = withHistory(
+      state,
+      archived.flatMap(({ minutes: kept }) => kept),
+      ARCHIVING.horizonMs,
+    );
+    expect(restored.minutes).toEqual(whole.minutes);
+  });
+
+  it('never moves an open minute, whatever the lateness', () => {
+    // Given a day's lateness, when an hour of traffic is folded, then nothing is closed, so nothing moves.
+    const policy: TrafficPolicy = { ...ARCHIVING, allowedLatenessMs: 24 * 60 * MINUTE_MS };
+    const fold = foldTraffic(EMPTY_TRAFFIC, steady(4, 60_000), policy);
+    expect(fold.archived).toEqual([]);
+    expect(fold.state.historyBeforeMinute).toBeUndefined();
+  });
+
+  it('keeps the history to the horizon when reading it back', () => {
+    // Given history older than the horizon, when it is read back, then the state's horizon cuts it.
+    const state = foldAll([[ok('now', minutes(600))]], { ...POLICY, horizonMs: 120 * MINUTE_MS });
+    const history: TrafficState['minutes'] = [
+      [minuteOf(minutes(100)), 3, 3, 0, 0],
+      [minuteOf(minutes(500)), 2, 2, 0, 0],
+    ];
+    expect(withHistory(state, history, 120 * MINUTE_MS).minutes.map(([minute]) => minute)).toEqual([
+      minuteOf(minutes(500)),
+      minuteOf(minutes(600)),
+    ]);
   });
 });
 
