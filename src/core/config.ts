@@ -87,6 +87,7 @@ export function trafficPolicyOf(config: CorrelationConfig): TrafficPolicy {
     // Only closed minutes move, and the newest whole closed hour stays: an hour past the lateness.
     // An unbounded lateness (offline correlation) keeps every minute on the state.
     keepOnStateMs: config.allowedLatenessMs + 60 * MINUTE,
+    archiveHoursAtOnce: 4,
     rememberedSignals: config.limits.rememberedHealthySignals,
   };
 }

@@ -16,6 +16,8 @@ export type IncidentStatus = z.infer<typeof incidentStatusSchema>;
 
 const count = z.int().check(z.nonnegative());
 const text = z.string();
+/** ISO-8601 UTC times: never empty. */
+const isoText = z.string().check(z.minLength(1));
 const optionalText = z.optional(z.string());
 
 export const incidentExecutionSchema = z.object({
@@ -151,9 +153,9 @@ export const incidentFields = {
   title: text,
   status: incidentStatusSchema,
   severity: severitySchema,
-  openedAt: text,
-  lastSignalAt: text,
-  resolvedAt: z.nullable(text),
+  openedAt: isoText,
+  lastSignalAt: isoText,
+  resolvedAt: z.nullable(isoText),
   flapCount: count,
   counts: z.record(z.string(), count),
   executions: z.array(incidentExecutionSchema),

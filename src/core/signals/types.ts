@@ -140,7 +140,7 @@ const alarmStateSignalSchema = z.object({
 });
 export type AlarmStateSignal = DeepReadonly<z.infer<typeof alarmStateSignalSchema>>;
 
-const alarmOperationSchema = z.enum(['create', 'update', 'delete']);
+export const alarmOperationSchema = z.enum(['create', 'update', 'delete']);
 export type AlarmOperation = z.infer<typeof alarmOperationSchema>;
 
 const alarmConfigSignalSchema = z.object({

@@ -85,6 +85,11 @@ export interface TrafficPolicy {
    */
   readonly keepOnStateMs: number;
   /**
+   * Hours move only this many at a time: moving them makes the commit a transaction, which bills
+   * the STATE item twice, so a scope pays that once per this many hours rather than every hour.
+   */
+  readonly archiveHoursAtOnce: number;
+  /**
    * At most this many ids are remembered. Past it the oldest open minutes close early: the state
    * stays bounded and a redelivery is still never counted twice, only treated as late sooner.
    */
@@ -155,8 +160,10 @@ export function foldTraffic(
   const oldestKept = minuteOf(watermarkMs - policy.horizonMs);
   const kept = [...minutes.values()].filter(([minute]) => minute >= oldestKept).sort((a, b) => a[0] - b[0]);
   // The boundary only moves forward (the open minutes and the watermark do), so an hour moves once.
-  const boundary = archiveBoundary(openFromMinute, watermarkMs, policy);
-  const archived = hoursOf(kept.filter(([minute]) => minute < boundary));
+  const due = archiveBoundary(openFromMinute, watermarkMs, policy);
+  const eligible = hoursOf(kept.filter(([minute]) => minute < due));
+  const boundary = eligible.length >= policy.archiveHoursAtOnce ? due : Number.NEGATIVE_INFINITY;
+  const archived = Number.isFinite(boundary) ? eligible : [];
   const historyBefore =
     archived.length > 0
       ? Math.max(boundary, before.historyBeforeMinute ?? Number.NEGATIVE_INFINITY)
@@ -323,6 +330,7 @@ export function summarizeTraffic(signals: readonly Signal[]): HealthyTraffic {
     allowedLatenessMs: Number.POSITIVE_INFINITY,
     horizonMs: Number.POSITIVE_INFINITY,
     keepOnStateMs: Number.POSITIVE_INFINITY,
+    archiveHoursAtOnce: 1,
     rememberedSignals: Number.POSITIVE_INFINITY,
   };
   return trafficView(foldTraffic(EMPTY_TRAFFIC, signals, unbounded).state);

@@ -18,6 +18,7 @@ const POLICY: TrafficPolicy = {
   allowedLatenessMs: 10 * MINUTE_MS,
   horizonMs: 24 * 60 * MINUTE_MS,
   keepOnStateMs: Number.POSITIVE_INFINITY,
+  archiveHoursAtOnce: 1,
   rememberedSignals: 4_096,
 };
 
@@ -162,6 +163,17 @@ describe('moving closed hours to the traffic history', () => {
       ARCHIVING.horizonMs,
     );
     expect(restored.minutes).toEqual(whole.minutes);
+  });
+
+  it('moves hours only as many at once as the policy says, and then all that are due', () => {
+    // Given hours moving three at a time, when two are due, nothing moves; when three are, all three do.
+    const policy: TrafficPolicy = { ...ARCHIVING, archiveHoursAtOnce: 3 };
+    const early = foldTraffic(EMPTY_TRAFFIC, steady(3.5, 60_000), policy);
+    expect(early.archived).toEqual([]);
+    expect(early.state.minutes).toHaveLength(foldAll([steady(3.5, 60_000)]).minutes.length);
+    const later = foldTraffic(early.state, steady(5, 60_000).slice(early.state.minutes.length * 2), policy);
+    expect(later.archived.map(({ hour }) => hour)).toHaveLength(3);
+    expect(later.state.historyBeforeMinute).toBe(later.state.minutes[0]?.[0]);
   });
 
   it('never moves an open minute, whatever the lateness', () => {

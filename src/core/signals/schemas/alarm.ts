@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { alarmStateValueSchema } from '../types.ts';
+import { alarmStateValueSchema } from '../shared-schemas.ts';
+import { alarmOperationSchema } from '../types.ts';
 import { optionalText, timestampSchema } from './common.ts';
 import { eventBridgeEnvelopeSchema } from './eventbridge.ts';
 
@@ -64,7 +65,7 @@ export const alarmStateDetailSchema = z.object({
 /** `detail` of "CloudWatch Alarm Configuration Change". */
 export const alarmConfigDetailSchema = z.object({
   alarmName: z.string().min(1),
-  operation: z.enum(['create', 'update', 'delete']),
+  operation: alarmOperationSchema,
   state: alarmStateSchema.nullish(),
   configuration: alarmConfigurationSchema,
   previousConfiguration: alarmConfigurationSchema.nullish(),
