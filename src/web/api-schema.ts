@@ -24,15 +24,15 @@ const status = storedIncidentStatusSchema;
 const count = z.int().check(z.nonnegative());
 
 export const incidentSummarySchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  stateMachineArn: z.string(),
+  id: incidentFields.id,
+  title: incidentFields.title,
+  stateMachineArn: incidentFields.stateMachineArn,
   status,
   severity,
-  openedAt: z.string(),
-  lastSignalAt: z.string(),
-  resolvedAt: z.nullable(z.string()),
-  flapCount: count,
+  openedAt: incidentFields.openedAt,
+  lastSignalAt: incidentFields.lastSignalAt,
+  resolvedAt: incidentFields.resolvedAt,
+  flapCount: incidentFields.flapCount,
   /** FAILED and TIMED_OUT runs, as the CLI's `failed` column counts them. */
   failedExecutions: count,
   linkedAlarms: count,
