@@ -45,7 +45,7 @@ export interface ConsumerCost {
   readonly requestsPer1000: number;
   readonly readUnitsPer1000: number;
   readonly writeUnitsPer1000: number;
-  /** Read + write units per 1,000 events (transactional operations doubled, as AWS bills them). */
+  /** Read + write units per 1,000 events (as DynamoDB reports them: transactional writes at twice the plain units). */
   readonly capacityUnitsPer1000: number;
   readonly readBytesPer1000: number;
   /** Invocations that failed and were retried, as Lambda would. */
