@@ -56,6 +56,7 @@ import {
 } from './keys.ts';
 import { LinkPartitionCache } from './link-cache.ts';
 import { DEFAULT_TRANSACTION_LIMITS, planCommit, type TransactionLimits } from './scope-commit.ts';
+import { decodeSeal } from './seal-codec.ts';
 import { callDynamo, cancellationFailure, cancellationOutcome, storeFailure } from './store-errors.ts';
 import { contextItems, linkItems, quarantineItem, scopeContextItems } from './store-items.ts';
 import { decodeTraffic, decodeTrafficMinutes } from './traffic-codec.ts';
@@ -316,6 +317,7 @@ export class DynamoDbIncidentStore implements IncidentStore {
       digests,
       traffic: decodeTraffic(item.traffic, stateMachineArn),
       membersDigest: item.membersDigest,
+      seal: decodeSeal(item.seal, stateMachineArn),
       version: item.version,
     };
   }

@@ -248,6 +248,12 @@ const scopeStateItemSchema = z.object({
   membersDigest: z.string().min(1).max(64).optional(),
   /** The scope's traffic summary (core/traffic/traffic.ts) as gzipped JSON, decoded by `decodeTraffic`. */
   traffic: z.instanceof(Uint8Array).optional(),
+  /**
+   * Where the scope's incidents are final (core/pipeline/seal.ts), as gzipped JSON decoded by
+   * `decodeSeal`. Optional within format 4: an engine that does not know it drops it on its next
+   * commit, and the scope's derivations then read the whole horizon again.
+   */
+  seal: z.instanceof(Uint8Array).optional(),
 });
 
 export type ScopeStateItem = z.output<typeof scopeStateItemSchema>;

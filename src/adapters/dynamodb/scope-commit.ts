@@ -16,6 +16,7 @@ import {
   trafficHourKey,
   ttlSeconds,
 } from './keys.ts';
+import { encodeSeal } from './seal-codec.ts';
 import { encodeTraffic, encodeTrafficMinutes } from './traffic-codec.ts';
 
 /**
@@ -121,6 +122,7 @@ export function planCommit(input: CommitPlanInput): CommitPlan {
   const previousRecent = previous?.recent ?? [];
   const traffic = encodeTraffic(change.traffic);
   const membersDigest = change.membersDigest ?? previous?.membersDigest;
+  const seal = change.seal === undefined ? previous?.seal : encodeSeal(change.seal);
   const recent = recentAfter(previousRecent, change, input.maxRecentIncidents, digests);
   const open = recent.find((incident) => incident.status === 'OPEN');
   const pointer = pointerAction(tableName, stateMachineArn, previous?.openIncidentId, open, input.updatedAt);
@@ -134,7 +136,7 @@ export function planCommit(input: CommitPlanInput): CommitPlan {
     input.transactionLimits,
     // Every transaction carries the STATE put as well. A part's STATE (below) lists at most as many
     // entries of the same shape, a few bytes apart: the budget's margin below 4 MB absorbs that.
-    stateItem(stateMachineArn, 0, recent, open, input.updatedAt, traffic, membersDigest),
+    stateItem(stateMachineArn, 0, recent, open, input.updatedAt, { traffic, membersDigest, seal }),
   );
 
   // Each part's STATE lists only what has landed once that part has: `loadScope` reads nothing but
@@ -152,15 +154,11 @@ export function planCommit(input: CommitPlanInput): CommitPlan {
     const partRecent = recentAfter(previousRecent, partChange, input.maxRecentIncidents, digests);
     const version = input.expectedVersion + index;
     // The backfill a new digest stands for was filed before the commit: every part may carry it.
-    const state = stateItem(
-      stateMachineArn,
-      version + 1,
-      partRecent,
-      open,
-      input.updatedAt,
+    const state = stateItem(stateMachineArn, version + 1, partRecent, open, input.updatedAt, {
       traffic,
       membersDigest,
-    );
+      seal,
+    });
     return [statePut(tableName, state, version), ...chunk.actions.map((action) => action.item)];
   });
   return { timelinePuts, transactions };
@@ -195,8 +193,7 @@ function stateItem(
   recent: readonly RecentIncident[],
   open: RecentIncident | undefined,
   updatedAt: string,
-  traffic: Uint8Array,
-  membersDigest: string | undefined,
+  { traffic, membersDigest, seal }: StateAttributes,
 ): Item {
   return {
     ...scopeStateKey(stateMachineArn),
@@ -217,7 +214,15 @@ function stateItem(
     updatedAt,
     traffic,
     ...(membersDigest === undefined ? {} : { membersDigest }),
+    ...(seal === undefined ? {} : { seal }),
   };
+}
+
+/** What a STATE item carries beside its incident list, encoded. */
+interface StateAttributes {
+  readonly traffic: Uint8Array;
+  readonly membersDigest: string | undefined;
+  readonly seal: Uint8Array | undefined;
 }
 
 function trafficHourItem(

@@ -14,7 +14,8 @@ import type { Incident } from './types.ts';
  * however many duplicates came.
  *
  * `asOfMs` is the watermark for quiet-period resolution: the sweeper passes the wall clock; stream
- * processing passes nothing and the latest event time is used.
+ * processing passes nothing and the latest event time is used. Triggers at or before
+ * `sealedThroughMs` belong to sealed incidents and open nothing (src/core/pipeline/seal.ts).
  */
 export function correlateScope(
   stateMachineArn: string,
@@ -23,9 +24,10 @@ export function correlateScope(
   traffic: HealthyTraffic,
   config: CorrelationConfig,
   asOfMs?: number,
+  sealedThroughMs = Number.NEGATIVE_INFINITY,
 ): Incident[] {
   const scope = collectScopeSignals(stateMachineArn, signals, topology);
-  return episodesOf(scope, traffic, config, asOfMs).map((episode) =>
+  return episodesOf(scope, traffic, config, asOfMs, sealedThroughMs).map((episode) =>
     buildIncident(scope, episode, traffic, config),
   );
 }

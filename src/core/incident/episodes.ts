@@ -24,16 +24,25 @@ export interface Episode {
   readonly endMs: number;
 }
 
-export function triggersOf(scope: ScopeSignals, config: CorrelationConfig): Trigger[] {
+/**
+ * A scope's triggers after `sealedThroughMs`: those at or before it belong to sealed incidents,
+ * which are final (src/core/pipeline/seal.ts); their signals stay in view as context only.
+ */
+export function triggersOf(
+  scope: ScopeSignals,
+  config: CorrelationConfig,
+  sealedThroughMs = Number.NEGATIVE_INFINITY,
+): Trigger[] {
   const statuses = new Set<string>(config.triggerStatuses);
   const triggers: Trigger[] = [];
   for (const execution of scope.executions) {
-    if (statuses.has(execution.status)) triggers.push({ atMs: execution.eventTimeMs, signal: execution });
+    if (statuses.has(execution.status) && execution.eventTimeMs > sealedThroughMs)
+      triggers.push({ atMs: execution.eventTimeMs, signal: execution });
   }
   for (const alarm of scope.alarms.values()) {
     for (const transition of alarm.states) {
       // A suppressed alarm is in maintenance on purpose: context, not a page.
-      if (firedAndNotSuppressed(transition)) {
+      if (firedAndNotSuppressed(transition) && transition.eventTimeMs > sealedThroughMs) {
         triggers.push({ atMs: transition.eventTimeMs, signal: transition });
       }
     }
@@ -51,8 +60,9 @@ export function episodesOf(
   traffic: HealthyTraffic,
   config: CorrelationConfig,
   asOfMs: number | undefined,
+  sealedThroughMs = Number.NEGATIVE_INFINITY,
 ): Episode[] {
-  const triggers = triggersOf(scope, config);
+  const triggers = triggersOf(scope, config, sealedThroughMs);
   // Stream processing moves on event time only; the sweeper passes the wall clock.
   const watermark = Math.max(
     asOfMs ?? Number.NEGATIVE_INFINITY,

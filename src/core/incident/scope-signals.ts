@@ -33,6 +33,10 @@ export interface ScopeSignals {
 
 export const bySignalTime = compareSignals;
 
+/** Alarm transitions are ordered by the alarm's own timestamp, which is what "current state" means. */
+export const compareAlarmTransitions = (a: AlarmStateSignal, b: AlarmStateSignal): number =>
+  Date.parse(a.state.timestamp) - Date.parse(b.state.timestamp) || bySignalTime(a, b);
+
 export function collectScopeSignals(
   stateMachineArn: string,
   signals: Iterable<Signal>,
@@ -92,10 +96,7 @@ export function collectScopeSignals(
     scopedAlarms.set(alarmArn, {
       alarmArn,
       ...alarm,
-      // Alarm transitions are ordered by the alarm's own timestamp, which is what "current state" means.
-      states: alarm.states.sort(
-        (a, b) => Date.parse(a.state.timestamp) - Date.parse(b.state.timestamp) || bySignalTime(a, b),
-      ),
+      states: alarm.states.sort(compareAlarmTransitions),
     });
   }
   return { stateMachineArn, executions, alarms: scopedAlarms, apiCalls, latestEventMs };

@@ -15,6 +15,7 @@ import {
 } from '../traffic/traffic.ts';
 import type { ScopeChange, ScopeState, StoredIncidentSummary } from './ports.ts';
 import type { ScopeView } from './read-scope.ts';
+import { lateDecisiveSignals, nextSeal, sealedThroughOf, sealedViewStartMs } from './seal.ts';
 
 /**
  * The pure half of evolving a scope (docs/architecture.md, "Deciding a scope"): `planScope` folds
@@ -37,8 +38,19 @@ export interface ScopePlan {
   /**
    * Where the context read starts when incidents must be re-derived; undefined when nothing in the
    * work can change one (healthy traffic far from any incident), so only the summary is written.
+   * A horizon before the batch's earliest signal or open incident, or one look-back before the
+   * scope's seal when that is later.
    */
   readonly deriveSinceMs: number | undefined;
+  /**
+   * Stored incidents that opened before this are left as they are: those that began before half
+   * a horizon into the view (derived from a partial view), and every sealed one.
+   */
+  readonly frozenBeforeMs: number;
+  /** Triggers at or before this belong to sealed incidents (seal.ts). */
+  readonly sealedThroughMs: number;
+  /** Decisive signals of the batch at or before the seal: kept as context, counted as late. */
+  readonly lateDecisive: number;
 }
 
 /** The hour before an incident, whose traffic its `traffic.hourBefore` counts. */
@@ -52,12 +64,28 @@ export function planScope(state: ScopeState, work: ScopeWork, config: Correlatio
     open.length > 0 ||
     (work.mode === 'batch' && signals.some((signal) => !isHealthyRun(signal))) ||
     fold.folded.some((signal) => state.incidents.some((incident) => countsOn(incident, signal.eventTimeMs)));
-  if (!mustDerive) return { fold, deriveSinceMs: undefined };
+  const sealedThroughMs = sealedThroughOf(state.seal);
+  const lateDecisive = lateDecisiveSignals(state.seal, signals);
+  const frozenBySeal = sealedThroughMs + 1;
+  if (!mustDerive)
+    return { fold, deriveSinceMs: undefined, frozenBeforeMs: frozenBySeal, sealedThroughMs, lateDecisive };
   // The view starts a horizon before the batch's earliest signal or the earliest open incident.
   let earliest = Number.POSITIVE_INFINITY;
   for (const signal of signals) earliest = Math.min(earliest, signal.eventTimeMs);
   for (const incident of open) earliest = Math.min(earliest, Date.parse(incident.openedAt));
-  return { fold, deriveSinceMs: earliest - config.contextHorizonMs };
+  const horizonStartMs = earliest - config.contextHorizonMs;
+  // Incidents that began before the horizon were derived from a partial view: leave them as stored.
+  // (An unbounded horizon, as offline, freezes nothing.)
+  const frozenByHorizon = Number.isFinite(horizonStartMs)
+    ? horizonStartMs + config.contextHorizonMs / 2
+    : Number.NEGATIVE_INFINITY;
+  return {
+    fold,
+    deriveSinceMs: Math.max(horizonStartMs, sealedViewStartMs(state.seal, config)),
+    frozenBeforeMs: Math.max(frozenByHorizon, frozenBySeal),
+    sealedThroughMs,
+    lateDecisive,
+  };
 }
 
 /**
@@ -115,13 +143,9 @@ export function decideScope(input: DecideInput): ScopeDecision {
     trafficView(withHistory(traffic, input.history, config.contextHorizonMs)),
     config,
     input.asOfMs,
+    plan.sealedThroughMs,
   );
-  // Incidents that began before the horizon were derived from a partial view: leave them as stored.
-  // (An unbounded horizon, as offline, freezes nothing.)
-  const sinceMs = plan.deriveSinceMs;
-  const frozenBeforeMs = Number.isFinite(sinceMs)
-    ? sinceMs + config.contextHorizonMs / 2
-    : Number.NEGATIVE_INFINITY;
+  const { frozenBeforeMs } = plan;
   const writable = derived.filter((incident) => Date.parse(incident.openedAt) >= frozenBeforeMs);
   const changed = writable.filter((incident) => state.digests.get(incident.id) !== incidentDigest(incident));
   const derivedIds = new Set(derived.map((incident) => incident.id));
@@ -131,10 +155,26 @@ export function decideScope(input: DecideInput): ScopeDecision {
     .filter((old) => Date.parse(old.openedAt) >= frozenBeforeMs && !derivedIds.has(old.id))
     .map((old) => ({ id: old.id, mergedInto: mergedInto(old, derived) }))
     .filter((entry): entry is { id: string; mergedInto: string } => entry.mergedInto !== undefined);
-  if (changed.length === 0 && superseded.length === 0) return summaryOnly();
+  const seal = nextSeal({
+    seal: state.seal,
+    derived,
+    stored: writable,
+    viewSignals: view.signals,
+    watermarkMs: traffic.watermarkMs,
+    config,
+  });
+  const sealMoved = seal !== state.seal;
+  if (changed.length === 0 && superseded.length === 0 && !sealMoved) return summaryOnly();
   return {
     kind: 'commit',
-    change: { incidents: changed, superseded, traffic, archived: plan.fold.archived, membersDigest },
+    change: {
+      incidents: changed,
+      superseded,
+      traffic,
+      archived: plan.fold.archived,
+      membersDigest,
+      ...(sealMoved ? { seal } : {}),
+    },
     changed,
   };
 }
@@ -168,6 +208,7 @@ export function evolveState(state: ScopeState, change: ScopeChange): ScopeState 
     digests,
     traffic: change.traffic,
     membersDigest: change.membersDigest ?? state.membersDigest,
+    seal: change.seal ?? state.seal,
     version: state.version + 1,
   };
 }

@@ -73,7 +73,7 @@ export async function evolveScope(
     let topology: Topology | undefined;
     let history: readonly TrafficMinute[] = [];
     if (plan.deriveSinceMs !== undefined) {
-      history = await trafficHistoryFor(store, stateMachineArn, plan.fold.state, config.contextHorizonMs);
+      history = await trafficHistoryFor(store, stateMachineArn, plan.fold.state, plan.deriveSinceMs, config);
       // Configured links are never stored: without them here, a configured function's alarms
       // would scope to the state machine in the batch and be dropped from its incidents.
       const known = [...deps.learnedLinks, ...staticLinks(config)];
@@ -85,12 +85,13 @@ export async function evolveScope(
         batchSignals,
         traffic: trafficView(withHistory(plan.fold.state, history, config.contextHorizonMs)),
         storedMembers: state.membersDigest,
+        seal: state.seal,
         config,
         asOfMs,
       });
     }
     const decision = decideScope({ stateMachineArn, state, plan, view, history, topology, config, asOfMs });
-    const late = plan.fold.late;
+    const late = plan.fold.late + plan.lateDecisive;
     if (decision.kind === 'unchanged') return { changed: [], attempts: attempt, partial: false, late };
     if (decision.kind === 'partial') return { changed: [], attempts: attempt, partial: true, late };
     const outcome = await store.commitScope(stateMachineArn, state.version, decision.change);
@@ -102,18 +103,20 @@ export async function evolveScope(
 }
 
 /**
- * The history a derivation needs: the hours inside the horizon that the summary moved off the
- * state. Read only when some were moved, so a scope younger than that costs no read for it.
+ * The history a derivation needs: the hours inside the horizon and the view (which starts shortly
+ * before the seal, once there is one) that the summary moved off the state. Read only when some
+ * were moved, so a scope younger than that costs no read for it.
  */
 async function trafficHistoryFor(
   store: IncidentStore,
   stateMachineArn: string,
   traffic: TrafficState,
-  horizonMs: number,
+  viewStartMs: number,
+  config: CorrelationConfig,
 ): Promise<readonly TrafficMinute[]> {
   const before = traffic.historyBeforeMinute;
   if (before === null || before === undefined || traffic.watermarkMs === null) return [];
-  const fromMinute = minuteOf(traffic.watermarkMs - horizonMs);
+  const fromMinute = minuteOf(Math.max(traffic.watermarkMs - config.contextHorizonMs, viewStartMs));
   if (before <= fromMinute) return [];
   return store.trafficHistory(stateMachineArn, fromMinute);
 }

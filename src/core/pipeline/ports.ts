@@ -8,6 +8,7 @@ import {
   type TrafficMinute,
   type TrafficState,
 } from '../traffic/traffic.ts';
+import type { ScopeSeal } from './seal.ts';
 
 /** A bad record kept with its reason and raw bytes, so nothing is silently dropped. */
 export interface QuarantineEntry {
@@ -52,6 +53,8 @@ export interface ScopeState {
    * readScope); undefined before the first derivation, or on items of older engines.
    */
   readonly membersDigest: string | undefined;
+  /** Where the scope's incidents are final (seal.ts); undefined until one is sealed. */
+  readonly seal: ScopeSeal | undefined;
   readonly version: number;
 }
 
@@ -76,6 +79,7 @@ export const EMPTY_SCOPE_STATE: ScopeState = {
   digests: new Map(),
   traffic: EMPTY_TRAFFIC,
   membersDigest: undefined,
+  seal: undefined,
   version: 0,
 };
 
@@ -97,6 +101,8 @@ export interface ScopeChange {
   readonly archived?: readonly TrafficHour[];
   /** The members the scope's context partition is complete for now; absent keeps the stored one. */
   readonly membersDigest?: string | undefined;
+  /** The scope's seal after this commit; absent keeps the stored one. */
+  readonly seal?: ScopeSeal | undefined;
 }
 
 /** A kept signal assigned to a scope: filed under the scope too, so deriving it is one read. */

@@ -7,6 +7,7 @@ import type { Topology } from '../topology/graph.ts';
 import { membersDigest } from '../topology/members.ts';
 import type { HealthyTraffic } from '../traffic/traffic.ts';
 import type { ContextRange, IncidentStore } from './ports.ts';
+import { type ScopeSeal, sealedThroughOf } from './seal.ts';
 
 export interface ScopeView {
   /** Every signal the scope's incidents depend on (and possibly a few more, which change nothing). */
@@ -26,6 +27,8 @@ export interface ScopeRead {
   readonly traffic: HealthyTraffic;
   /** The scope state's `membersDigest`: which members its partition already holds. */
   readonly storedMembers: string | undefined;
+  /** The scope's seal: its carry joins the view, and triggers up to it open nothing (seal.ts). */
+  readonly seal: ScopeSeal | undefined;
   readonly config: CorrelationConfig;
   readonly asOfMs: number | undefined;
 }
@@ -79,11 +82,15 @@ export async function readScope(store: IncidentStore, input: ScopeRead): Promise
       await store.fileUnderScopes(ours.map((signal) => ({ stateMachineArn: scope, signal })));
   }
   await read({ scope, contextClass: 'decisive', fromMs: sinceMs });
-  for (const signal of input.batchSignals) view.set(signal.signalId, signal);
+  // A batch signal older than the view is late (seal.ts): a later derivation would not see it.
+  for (const signal of input.batchSignals)
+    if (signal.eventTimeMs >= sinceMs) view.set(signal.signalId, signal);
+  for (const signal of input.seal?.carry ?? []) view.set(signal.signalId, signal);
 
   const scoped = collectScopeSignals(scope, view.values(), topology);
+  const sealedThroughMs = sealedThroughOf(input.seal);
   const windows = mergeRanges(
-    episodesOf(scoped, input.traffic, config, input.asOfMs).map((episode) => ({
+    episodesOf(scoped, input.traffic, config, input.asOfMs, sealedThroughMs).map((episode) => ({
       fromMs: episode.startMs - config.apiCallLookbackMs,
       toMs: episode.endMs,
     })),

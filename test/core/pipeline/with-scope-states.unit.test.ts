@@ -17,6 +17,7 @@ const stateAt = (version: number): ScopeState => ({
   digests: new Map(),
   traffic: EMPTY_TRAFFIC,
   membersDigest: undefined,
+  seal: undefined,
   version,
 });
 const groups: Record<string, Group<string, number>> = {
