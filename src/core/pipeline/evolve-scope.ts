@@ -10,7 +10,7 @@ import {
   trafficView,
   withHistory,
 } from '../traffic/traffic.ts';
-import { decideScope, planScope, type ScopeWork } from './decide-scope.ts';
+import { decideScope, planScope, type ScopePlan, type ScopeWork } from './decide-scope.ts';
 import { linksInto } from './load-topology.ts';
 import type { IncidentStore, ScopeState } from './ports.ts';
 import { readScope } from './read-scope.ts';
@@ -73,7 +73,7 @@ export async function evolveScope(
     let topology: Topology | undefined;
     let history: readonly TrafficMinute[] = [];
     if (plan.deriveSinceMs !== undefined) {
-      history = await trafficHistoryFor(store, stateMachineArn, plan.fold.state, plan.deriveSinceMs, config);
+      history = await trafficHistoryFor(store, stateMachineArn, state.traffic, plan, config);
       // Configured links are never stored: without them here, a configured function's alarms
       // would scope to the state machine in the batch and be dropped from its incidents.
       const known = [...deps.learnedLinks, ...staticLinks(config)];
@@ -104,19 +104,30 @@ export async function evolveScope(
 
 /**
  * The history a derivation needs: the hours inside the horizon and the view (which starts shortly
- * before the seal, once there is one) that the summary moved off the state. Read only when some
- * were moved, so a scope younger than that costs no read for it.
+ * before the seal, once there is one) that the summary moved off the state. The stored ones are
+ * read only when some were moved, so a scope younger than that costs no read for it; the hours this
+ * batch's fold moves are not stored yet and come from the fold (without them, the derivation that
+ * archives them would see no traffic there).
  */
 async function trafficHistoryFor(
   store: IncidentStore,
   stateMachineArn: string,
-  traffic: TrafficState,
-  viewStartMs: number,
+  stored: TrafficState,
+  plan: ScopePlan,
   config: CorrelationConfig,
 ): Promise<readonly TrafficMinute[]> {
-  const before = traffic.historyBeforeMinute;
-  if (before === null || before === undefined || traffic.watermarkMs === null) return [];
-  const fromMinute = minuteOf(Math.max(traffic.watermarkMs - config.contextHorizonMs, viewStartMs));
-  if (before <= fromMinute) return [];
-  return store.trafficHistory(stateMachineArn, fromMinute);
+  const { state: traffic, archived } = plan.fold;
+  if (traffic.watermarkMs === null || plan.deriveSinceMs === undefined) return [];
+  const fromMinute = minuteOf(Math.max(traffic.watermarkMs - config.contextHorizonMs, plan.deriveSinceMs));
+  const before = stored.historyBeforeMinute;
+  const read =
+    before === null || before === undefined || before <= fromMinute
+      ? []
+      : await store.trafficHistory(stateMachineArn, fromMinute);
+  const moving = archived.flatMap((hour) => hour.minutes).filter(([minute]) => minute >= fromMinute);
+  if (moving.length === 0) return read;
+  // A retried commit may find the hours it moves already stored by a racing consumer: once each.
+  const byMinute = new Map<number, TrafficMinute>(read.map((entry) => [entry[0], entry]));
+  for (const entry of moving) byMinute.set(entry[0], entry);
+  return [...byMinute.values()];
 }
