@@ -32,7 +32,8 @@ export interface CorrelationConfig {
   /**
    * How far behind a scope's event-time watermark a healthy run (RUNNING, SUCCEEDED) may arrive and
    * still be folded into its traffic summary; later ones are counted as late and change nothing.
-   * Failures, alarm transitions and API calls are kept exactly and are never late inside the horizon.
+   * Failures, alarm transitions and API calls are kept exactly; they are late only at or before the
+   * scope's seal, which this lateness places (docs/architecture.md, "Sealed incidents").
    * See docs/architecture.md, "Allowed lateness", for why an hour.
    */
   readonly allowedLatenessMs: number;

@@ -73,7 +73,10 @@ export interface BatchReport {
     /** Scopes left as stored because a capped read made their view partial. */
     readonly scopesPartial: number;
     readonly incidentsChanged: number;
-    /** Healthy runs later than the allowed lateness (see CorrelationConfig.allowedLatenessMs). */
+    /**
+     * Healthy runs later than the allowed lateness (see CorrelationConfig.allowedLatenessMs), and
+     * decisive signals at or before their scope's seal (docs/architecture.md, "Sealed incidents").
+     */
     readonly lateSignals: number;
   };
 }
