@@ -15,6 +15,7 @@ import {
   deliveredRecords,
   expectResolutionWithinAMinute,
   expectSameIncidents,
+  inLatenessWindow,
   referenceIncidents,
   signalsOfEvents,
   widestBatchScopes,
@@ -94,19 +95,7 @@ describe('the pipeline on DynamoDB Local equals the reference model', () => {
 
 describe('production shapes on DynamoDB Local equal the reference model', () => {
   // With the default configuration (an hour's lateness, at most 4,096 remembered runs): the state item
-  // must stay far below DynamoDB's 400 KB, and these deliveries stay within the lateness (records
-  // reordered within three batches, duplicates anywhere: a late copy is recognized or late, never
-  // counted twice).
-  const inOrderWindow = (seed: number): Delivery => ({
-    seed,
-    batchSize: 500,
-    reorder: 'window',
-    duplicateRate: 0.02,
-    lateRate: 0,
-    consumers: 1,
-    scopeConcurrency: 8,
-  });
-
+  // must stay far below DynamoDB's 400 KB, and these deliveries stay within the lateness.
   it('a busy state machine: 2 executions/s for 24 hours, an outage every few hours', async () => {
     const busy = generateBusy({ seed: 21, rate: 2, durationMs: 24 * HOUR, outages: 6 });
     const events = busy.events.map((generated) => generated.event);
@@ -121,7 +110,7 @@ describe('production shapes on DynamoDB Local equal the reference model', () => 
       expectResolutionWithinAMinute(expected, referenceIncidents(signals, DEFAULT_CONFIG, 'exact')),
     ).toBe(6);
     const tableName = await dynamo.createTable();
-    const delivery = inOrderWindow(5);
+    const delivery = inLatenessWindow(5);
 
     await deliver(storeOn(tableName), deliveredRecords(events, delivery), delivery);
 
@@ -149,7 +138,7 @@ describe('production shapes on DynamoDB Local equal the reference model', () => 
     const expected = referenceIncidents(signals);
     expect(expected).toHaveLength(40);
     const tableName = await dynamo.createTable();
-    const delivery = inOrderWindow(9);
+    const delivery = inLatenessWindow(9);
     const records = deliveredRecords(events, delivery);
     expect(widestBatchScopes(records, signals, delivery.batchSize)).toBeGreaterThanOrEqual(100);
 

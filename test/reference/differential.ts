@@ -38,6 +38,21 @@ export interface Delivery {
 }
 
 /**
+ * A delivery within the default hour of lateness: 500-record batches reordered within three, 2% of
+ * records delivered again anywhere later (a late copy is recognized or late, never counted twice),
+ * one consumer. Under the default configuration the store must then hold the reference's incidents.
+ */
+export const inLatenessWindow = (seed: number): Delivery => ({
+  seed,
+  batchSize: 500,
+  reorder: 'window',
+  duplicateRate: 0.02,
+  lateRate: 0,
+  consumers: 1,
+  scopeConcurrency: 8,
+});
+
+/**
  * For deliveries in any order: every healthy run within a day of the watermark is folded. The
  * default allowed lateness (an hour, at most 4,096 remembered runs) is exceeded on purpose here:
  * `full` reordering, held-back records and racing consumers drifting apart deliver runs hours late,
