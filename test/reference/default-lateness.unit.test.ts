@@ -10,6 +10,7 @@ import {
   deliver,
   deliveredRecords,
   expectSameIncidents,
+  IN_LATENESS_SPAN_MS,
   inLatenessWindow,
   referenceIncidents,
   signalsOfEvents,
@@ -57,12 +58,18 @@ async function sealCoverage(
   return { sealedScopes, openedAfterSeal, carrying };
 }
 
-/** Within the default hour of lateness: reorder inside a few batches of a workload spanning hours. */
+/**
+ * Within the default hour of lateness: reorder inside a few batches of a workload spanning hours,
+ * and inside half an hour of event time. Three batches of a sparse workload can span more than the
+ * hour (20-record batches of 317 events over six hours do): runs reordered that far are late, and
+ * the engine rightly leaves them out of the counts the reference model has.
+ */
 const inLatenessDelivery = (seed: number): fc.Arbitrary<Delivery> =>
   fc.record({
     seed: fc.constant(seed),
     batchSize: fc.integer({ min: 1, max: 20 }),
     reorder: fc.constantFrom('none', 'window'),
+    reorderSpanMs: fc.constant(IN_LATENESS_SPAN_MS),
     duplicateRate: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.2, noNaN: true })),
     lateRate: fc.constant(0),
     consumers: fc.constant(1),
@@ -93,9 +100,7 @@ describe('under the default allowed lateness, with sealing, the store equals the
         totals.openedAfterSeal += coverage.openedAfterSeal;
         totals.carrying += coverage.carrying;
       }),
-      // Pinned while one counterexample seen once, under CPU load, is investigated (issue 11's
-      // closing note); every other run of this property, random seeds included, passed.
-      { numRuns: 60, seed: 20_261_203 },
+      { numRuns: 60 },
     );
     expect(totals.runs).toBe(60);
     expect(totals.sealedScopes).toBeGreaterThanOrEqual(30);

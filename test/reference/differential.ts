@@ -10,7 +10,7 @@ import { Topology } from '../../src/core/topology/graph.ts';
 import { linksFromSignal } from '../../src/core/topology/links.ts';
 import { createKinesisConsumer } from '../../src/runtime/kinesis-consumer.ts';
 import type { JsonObject } from '../../src/workloads/events.ts';
-import { kinesisRecords, recordSpecOf } from '../../src/workloads/kinesis-framing.ts';
+import { kinesisRecords, type RecordSpec, recordSpecOf } from '../../src/workloads/kinesis-framing.ts';
 import { Random } from '../../src/workloads/random.ts';
 import { driveLikeLambda } from '../reliability/lambda-driver.ts';
 import { byOpening, referenceIncidents } from './reference-model.ts';
@@ -28,6 +28,12 @@ export interface Delivery {
   readonly batchSize: number;
   /** `window`: reordered within a few batches, as a lagging shard or a retry does; `full`: any order. */
   readonly reorder: 'none' | 'window' | 'full';
+  /**
+   * With `window`: a window also ends before its signals would span more than this much event time,
+   * so reordering delays no record by more than it. Without it a window is three batches, whatever
+   * they span: a sparse workload's three batches can span more than the allowed lateness.
+   */
+  readonly reorderSpanMs?: number;
   /** Share of records delivered a second time, somewhere later. */
   readonly duplicateRate: number;
   /** Share of records held back and delivered after everything else (late, e.g. a stuck shard). */
@@ -38,14 +44,18 @@ export interface Delivery {
 }
 
 /**
- * A delivery within the default hour of lateness: 500-record batches reordered within three, 2% of
- * records delivered again anywhere later (a late copy is recognized or late, never counted twice),
- * one consumer. Under the default configuration the store must then hold the reference's incidents.
+ * A delivery within the default hour of lateness: 500-record batches reordered within three and
+ * within half an hour of event time, 2% of records delivered again anywhere later (a late copy is
+ * recognized or late, never counted twice), one consumer. Under the default configuration the
+ * store must then hold the reference's incidents.
  */
+export const IN_LATENESS_SPAN_MS = 30 * 60 * 1000;
+
 export const inLatenessWindow = (seed: number): Delivery => ({
   seed,
   batchSize: 500,
   reorder: 'window',
+  reorderSpanMs: IN_LATENESS_SPAN_MS,
   duplicateRate: 0.02,
   lateRate: 0,
   consumers: 1,
@@ -104,10 +114,8 @@ export function deliveredRecords(events: readonly JsonObject[], delivery: Delive
   order = order.filter((spec) => !lateSet.has(spec));
   if (delivery.reorder === 'full') order = random.shuffle(order);
   if (delivery.reorder === 'window') {
-    const window = Math.max(2, delivery.batchSize * 3);
     const reordered: typeof order = [];
-    for (let start = 0; start < order.length; start += window)
-      reordered.push(...random.shuffle(order.slice(start, start + window)));
+    for (const window of reorderWindows(order, delivery)) reordered.push(...random.shuffle(window));
     order = reordered;
   }
   order.push(...random.shuffle(late));
@@ -117,6 +125,40 @@ export function deliveredRecords(events: readonly JsonObject[], delivery: Delive
       withCopies.splice(random.int(index + 1, withCopies.length), 0, spec);
   }
   return kinesisRecords(withCopies);
+}
+
+/** Consecutive records, three batches at most, spanning at most `reorderSpanMs` of event time. */
+function reorderWindows(order: readonly RecordSpec[], delivery: Delivery): RecordSpec[][] {
+  const size = Math.max(2, delivery.batchSize * 3);
+  const span = delivery.reorderSpanMs ?? Number.POSITIVE_INFINITY;
+  const windows: RecordSpec[][] = [];
+  let current: RecordSpec[] = [];
+  let earliest = Number.POSITIVE_INFINITY;
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const spec of order) {
+    const timeMs = signalTimeOf(spec);
+    const nextEarliest = Number.isNaN(timeMs) ? earliest : Math.min(earliest, timeMs);
+    const nextLatest = Number.isNaN(timeMs) ? latest : Math.max(latest, timeMs);
+    if (current.length >= size || nextLatest - nextEarliest > span) {
+      windows.push(current);
+      current = [];
+      earliest = Number.isNaN(timeMs) ? Number.POSITIVE_INFINITY : timeMs;
+      latest = Number.isNaN(timeMs) ? Number.NEGATIVE_INFINITY : timeMs;
+    } else {
+      earliest = nextEarliest;
+      latest = nextLatest;
+    }
+    current.push(spec);
+  }
+  if (current.length > 0) windows.push(current);
+  return windows;
+}
+
+/** The event time the pipeline gives the record's signal; NaN for a record that is none. */
+function signalTimeOf(spec: RecordSpec): number {
+  const event: unknown = JSON.parse(Buffer.from(spec.data, 'base64').toString('utf8'));
+  const result = normalizeEvent(event, []);
+  return result.result === 'signal' ? result.signal.eventTimeMs : Number.NaN;
 }
 
 /**
