@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { pino } from 'pino';
+import { signalsOfContextItem } from '../../src/adapters/dynamodb/context-packs.ts';
 import { MemoryIncidentStore } from '../../src/adapters/memory-store.ts';
 import type { Incident } from '../../src/core/incident/types.ts';
 import type { IncidentStore } from '../../src/core/pipeline/ports.ts';
@@ -39,7 +40,10 @@ export interface StreamEntry {
 export interface ReliabilityWorkload {
   readonly mix: GeneratedMix;
   readonly entries: readonly StreamEntry[];
-  /** Every signal kept as context (healthy runs are summarized instead), by id, with its subjects. */
+  /**
+   * Every signal kept as context (healthy runs are summarized instead), by id, with the subjects it
+   * is filed under: all of its subjects but its execution, which no scope has as a member.
+   */
   readonly signals: ReadonlyMap<string, readonly string[]>;
   /** The scopes each kept signal belongs to once every link is known (the reference topology). */
   readonly scopes: ReadonlyMap<string, readonly string[]>;
@@ -55,7 +59,9 @@ export function reliabilityWorkload(
   const mix = generateEvents({ seed, events, stateMachines });
   const normalized = signalsOfEvents(mix.events.map((generated) => generated.event));
   const signals = new Map(
-    normalized.filter((signal) => !isHealthyRun(signal)).map((signal) => [signal.signalId, signal.subjects]),
+    normalized
+      .filter((signal) => !isHealthyRun(signal))
+      .map((signal) => [signal.signalId, signal.subjects.filter((subject) => !EXECUTION_ARN.test(subject))]),
   );
   const kept = normalized.filter((signal) => !isHealthyRun(signal));
   const allScopes = referenceScopes(normalized, RELIABILITY_CONFIG);
@@ -132,8 +138,11 @@ export function memoryConsumer(): {
   return { store, consumer: consumerOn(store) };
 }
 
+/** Standard and express execution ARNs, spelled out here rather than taken from the code under test. */
+const EXECUTION_ARN = /^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:(execution|express):/;
+
 export interface TableContents {
-  /** signalId → how many context items hold it under its subjects (one per subject). */
+  /** signalId → how many subject partitions (`CTX#`/`CTXA#`) hold it: one per subject. */
   readonly signalItems: ReadonlyMap<string, number>;
   /** signalId → the scopes it is filed under (`SCTX#`/`SCTXA#`), sorted. */
   readonly scopeFilings: ReadonlyMap<string, readonly string[]>;
@@ -150,20 +159,26 @@ export async function scanTable(client: DynamoDBDocumentClient, tableName: strin
   for await (const page of paginateScan({ client }, { TableName: tableName, ConsistentRead: true })) {
     items.push(...(page.Items ?? []));
   }
-  const signalItems = new Map<string, number>();
-  const scopeFilings = new Map<string, string[]>();
+  const subjectPartitions = new Map<string, Set<string>>();
+  const scopePartitions = new Map<string, Set<string>>();
+  const add = (map: Map<string, Set<string>>, signalId: string, partition: string) =>
+    map.set(signalId, (map.get(signalId) ?? new Set()).add(partition));
   const quarantine: { recordId: string; reason: string; raw: Uint8Array }[] = [];
   for (const item of items) {
-    if (item.type === 'SIGNAL' && typeof item.signalId === 'string' && typeof item.pk === 'string') {
+    if ((item.type === 'SIGNAL' || item.type === 'SIGNAL_PACK') && typeof item.pk === 'string') {
       const scope = /^SCTXA?#(.*)$/.exec(item.pk)?.[1];
-      if (scope === undefined) signalItems.set(item.signalId, (signalItems.get(item.signalId) ?? 0) + 1);
-      else scopeFilings.set(item.signalId, [...(scopeFilings.get(item.signalId) ?? []), scope].sort());
+      for (const { signalId } of signalsOfContextItem(item)) {
+        if (scope === undefined) add(subjectPartitions, signalId, item.pk);
+        else add(scopePartitions, signalId, scope);
+      }
     }
     if (item.type === 'QUARANTINE' && typeof item.recordId === 'string' && typeof item.reason === 'string') {
       const raw = item.raw instanceof Uint8Array ? item.raw : new Uint8Array();
       quarantine.push({ recordId: item.recordId, reason: item.reason, raw });
     }
   }
+  const signalItems = new Map([...subjectPartitions].map(([id, partitions]) => [id, partitions.size]));
+  const scopeFilings = new Map([...scopePartitions].map(([id, scopes]) => [id, [...scopes].sort()]));
   return { signalItems, scopeFilings, quarantine, items };
 }
 

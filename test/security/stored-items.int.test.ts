@@ -1,6 +1,7 @@
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signalsOfContextItem } from '../../src/adapters/dynamodb/context-packs.ts';
 import { DynamoDbIncidentStore } from '../../src/adapters/dynamodb/dynamodb-store.ts';
-import { parseSignalItem } from '../../src/adapters/dynamodb/item-schemas.ts';
 import { FIELD_LIMITS } from '../../src/core/limits.ts';
 import type { Signal } from '../../src/core/signals/types.ts';
 import { chunk, kinesisEvent, kinesisRecords, recordSpecOf } from '../../src/workloads/kinesis-framing.ts';
@@ -29,22 +30,33 @@ let tableName: string;
 let items: readonly Record<string, unknown>[];
 let store: DynamoDbIncidentStore;
 
-/** An item as text, binary attributes decoded, so a secret cannot hide in bytes. */
+const isGzip = (bytes: Uint8Array) => bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+/** An item as text, binary attributes decoded (and unzipped), so a secret cannot hide in bytes. */
 function itemText(item: Record<string, unknown>): string {
   return JSON.stringify(item, (_key, value: unknown) =>
-    value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value,
+    value instanceof Uint8Array
+      ? (isGzip(value) ? gunzipSync(value) : Buffer.from(value)).toString('utf8')
+      : value,
+  );
+}
+
+/** What DynamoDB stores of an item: binary attributes at their own size. */
+function storedBytes(item: Record<string, unknown>): number {
+  return Buffer.byteLength(
+    JSON.stringify(item, (_key, value: unknown) =>
+      value instanceof Uint8Array ? 'x'.repeat(value.byteLength) : value,
+    ),
   );
 }
 
 function storedSignal(signalIdPrefix: string): Signal {
-  const item = items.find(
-    (candidate) =>
-      candidate.type === 'SIGNAL' &&
-      typeof candidate.signalId === 'string' &&
-      candidate.signalId.startsWith(signalIdPrefix),
-  );
-  if (item === undefined) throw new Error(`no stored signal for ${signalIdPrefix}`);
-  return parseSignalItem(item);
+  const signal = items
+    .filter((candidate) => candidate.type === 'SIGNAL_PACK')
+    .flatMap((pack) => signalsOfContextItem(pack))
+    .find((candidate) => candidate.signalId.startsWith(signalIdPrefix));
+  if (signal === undefined) throw new Error(`no stored signal for ${signalIdPrefix}`);
+  return signal;
 }
 
 beforeAll(async () => {
@@ -82,7 +94,8 @@ afterAll(async () => {
 describe('items stored after events carrying secrets', () => {
   it('hold incidents, context and a quarantined record: the scan below has something to search', async () => {
     const types = new Set(items.map((item) => item.type));
-    for (const type of ['INCIDENT', 'SIGNAL', 'SCOPE', 'LINK', 'QUARANTINE']) expect(types).toContain(type);
+    for (const type of ['INCIDENT', 'SIGNAL_PACK', 'SCOPE', 'LINK', 'QUARANTINE'])
+      expect(types).toContain(type);
     const incidents = await incidentsInTable(local.documentClient, tableName, [
       'arn:aws:states:us-east-1:111122223333:stateMachine:checkout-0',
     ]);
@@ -125,8 +138,10 @@ describe('items stored after events carrying secrets', () => {
   });
 
   it('stay far below the 400 KB item limit, even with oversize events', () => {
-    const largest = Math.max(...items.map((item) => Buffer.byteLength(itemText(item))));
+    const largest = Math.max(...items.map(storedBytes));
     expect(largest).toBeLessThan(MAX_ITEM_BYTES / 4);
+    // Unzipped too: a pack's signals (every oversize field cut) stay within the pack budget.
+    expect(Math.max(...items.map((item) => Buffer.byteLength(itemText(item))))).toBeLessThan(MAX_ITEM_BYTES);
   });
 
   it('cut oversize fields to their caps and flag each cut field in `truncated`', () => {

@@ -152,6 +152,37 @@ export async function queryAll(context: TableContext, input: QueryInput, cap: nu
   return { items, truncated: startKey !== undefined };
 }
 
+/**
+ * Like `queryAll` with a cap on what the items weigh rather than on how many there are: it stops
+ * once more than `cap` was read (`truncated`), or when the query is exhausted. Context reads weigh
+ * a pack by the signals it holds.
+ */
+export async function queryWeighed(
+  context: TableContext,
+  input: QueryInput,
+  cap: number,
+  weightOf: (item: RawItem) => number,
+): Promise<QueryResult> {
+  const items: RawItem[] = [];
+  let weight = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const exclusiveStartKey = startKey;
+    const output = await callDynamo('Query', context.tableName, () =>
+      context.client.send(
+        new QueryCommand({ ...input, TableName: context.tableName, ExclusiveStartKey: exclusiveStartKey }),
+      ),
+    );
+    for (const item of output.Items ?? []) {
+      items.push(item);
+      weight += weightOf(item);
+      if (weight > cap) return { items, truncated: true };
+    }
+    startKey = output.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return { items, truncated: false };
+}
+
 /** Runs `work` over `items` with at most `concurrency` in flight; results keep the input order. */
 export async function mapConcurrent<T, R>(
   items: readonly T[],

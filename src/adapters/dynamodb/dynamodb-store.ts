@@ -7,6 +7,7 @@ import {
   type TransactWriteItem,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { contextClassOf } from '../../core/context/context-class.ts';
 import {
   type CommitOutcome,
   type ContextRange,
@@ -20,6 +21,7 @@ import {
 } from '../../core/pipeline/ports.ts';
 import type { Signal } from '../../core/signals/types.ts';
 import type { Link } from '../../core/topology/links.ts';
+import { memberSubjectsOf } from '../../core/topology/members.ts';
 import { HOUR_MINUTES, type TrafficMinute } from '../../core/traffic/traffic.ts';
 import {
   batchGetAll,
@@ -27,20 +29,23 @@ import {
   mapConcurrent,
   type QueryInput,
   queryAll,
+  queryWeighed,
   type RetryPolicy,
   type TableContext,
 } from './batch-operations.ts';
+import { type ContextFiling, contextPackItems, signalsOfContextItem } from './context-packs.ts';
 import { DEFAULT_ITEM_LIMITS, type ItemLimits } from './incident-items.ts';
 import {
   parseLinkItem,
   parseScopeStateItem,
-  parseSignalItem,
   parseTimelineIndexItem,
   parseTrafficHourItem,
+  type RawItem,
   type ScopeStateItem,
 } from './item-schemas.ts';
 import {
   type ContextSkCondition,
+  contextPackStart,
   contextPk,
   contextSkCondition,
   ItemType,
@@ -58,7 +63,7 @@ import { LinkPartitionCache } from './link-cache.ts';
 import { DEFAULT_TRANSACTION_LIMITS, planCommit, type TransactionLimits } from './scope-commit.ts';
 import { decodeSeal } from './seal-codec.ts';
 import { callDynamo, cancellationFailure, cancellationOutcome, storeFailure } from './store-errors.ts';
-import { contextItems, linkItems, quarantineItem, scopeContextItems } from './store-items.ts';
+import { linkItems, quarantineItem } from './store-items.ts';
 import { decodeTraffic, decodeTrafficMinutes } from './traffic-codec.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -76,8 +81,9 @@ export interface DynamoDbStoreOptions {
   /** Requests in flight at once for one bulk read or write. */
   readonly concurrency: number;
   /**
-   * Safety cap on the context items one `contextBetween` reads per subject: a read that would pass
-   * it keeps the newest ones and says `complete: false`, never a silent cut.
+   * Safety cap on the context signals one `contextBetween` reads per partition (a pack counts each
+   * signal of it in range, once): a read that would pass it keeps the newest ones and says
+   * `complete: false`, never a silent cut.
    */
   readonly maxContextItemsPerRead: number;
   readonly maxLinksPerResource: number;
@@ -206,27 +212,40 @@ export class DynamoDbIncidentStore implements IncidentStore {
     return topologyVersionOf(output.Attributes);
   }
 
+  /**
+   * Under each subject that can be a scope's member (never an execution: members.ts), packed: one
+   * item per partition and 10 minutes of event time (context-packs.ts).
+   */
   async saveSignals(signals: readonly Signal[]): Promise<void> {
-    const now = this.clock();
-    const retention = this.options.contextRetentionMs;
-    await batchPutAll(
-      this.context,
-      signals.flatMap((signal) => contextItems(signal, now, retention)),
-    );
+    const filings: ContextFiling[] = [];
+    for (const signal of signals) {
+      const contextClass = contextClassOf(signal);
+      if (contextClass === undefined) continue;
+      for (const subject of memberSubjectsOf(signal))
+        filings.push({ pk: contextPk(contextClass, subject), signal });
+    }
+    await this.fileContext(filings);
   }
 
   async fileUnderScopes(filings: readonly ScopeFiling[]): Promise<void> {
-    const now = this.clock();
-    const retention = this.options.contextRetentionMs;
-    await batchPutAll(
-      this.context,
-      filings.flatMap((filing) => scopeContextItems(filing, now, retention)),
-    );
+    const packed: ContextFiling[] = [];
+    for (const { stateMachineArn, signal } of filings) {
+      const contextClass = contextClassOf(signal);
+      if (contextClass !== undefined)
+        packed.push({ pk: scopeContextPk(contextClass, stateMachineArn), signal });
+    }
+    await this.fileContext(packed);
+  }
+
+  private async fileContext(filings: readonly ContextFiling[]): Promise<void> {
+    if (filings.length === 0) return;
+    await batchPutAll(this.context, contextPackItems(filings, this.clock(), this.options.contextRetentionMs));
   }
 
   async contextBetween(range: ContextRange): Promise<ContextRead> {
-    const condition = contextSkCondition(range.fromMs, range.toMs);
-    if (condition.kind === 'empty') return { signals: [], complete: true };
+    if (contextSkCondition(range.fromMs, range.toMs).kind === 'empty') return { signals: [], complete: true };
+    // From the start of the pack that holds `fromMs`: a pack's key is its start, not its signals' times.
+    const condition = contextSkCondition(contextPackStart(range.fromMs), range.toMs);
     const cap = this.options.maxContextItemsPerRead;
     const found = new Map<string, Signal>();
     let complete = true;
@@ -234,17 +253,32 @@ export class DynamoDbIncidentStore implements IncidentStore {
       range.scope !== undefined
         ? [scopeContextPk(range.contextClass, range.scope)]
         : [...new Set(range.subjects)].map((subject) => contextPk(range.contextClass, subject));
-    const reads = await mapConcurrent(partitions, this.context.concurrency, (pk) =>
-      // Newest first, and one item past the cap: more than `cap` items came back exactly when the
-      // range holds more, and then the oldest are the ones left out.
-      queryAll(this.context, contextQuery(pk, condition, false), cap + 1),
-    );
-    for (const { items } of reads) {
-      if (items.length > cap) complete = false;
-      for (const item of items.slice(0, cap)) {
-        const signal = parseSignalItem(item);
-        if (inRange(signal, range)) found.set(signal.signalId, signal);
-      }
+    const reads = await mapConcurrent(partitions, this.context.concurrency, async (pk) => {
+      // Newest first, until more than `cap` signals in range were read: the read is then
+      // incomplete, says so, and keeps the newest of what it read (the engine then leaves the
+      // scope's stored incidents as they are). Each item is decoded once, as it arrives.
+      const inRangeOf = new Map<RawItem, Signal[]>();
+      const seen = new Set<string>();
+      // A redelivered signal may sit in two packs: it weighs once.
+      const weigh = (item: RawItem) => {
+        const signals = signalsOfContextItem(item).filter((signal) => inRange(signal, range));
+        inRangeOf.set(item, signals);
+        const before = seen.size;
+        for (const signal of signals) seen.add(signal.signalId);
+        return seen.size - before;
+      };
+      const { items, truncated } = await queryWeighed(
+        this.context,
+        contextQuery(pk, condition, false),
+        cap,
+        weigh,
+      );
+      const signals = items.flatMap((item) => inRangeOf.get(item) ?? []);
+      return { signals: truncated ? newest(signals, cap) : signals, truncated };
+    });
+    for (const { signals, truncated } of reads) {
+      if (truncated) complete = false;
+      for (const signal of signals) found.set(signal.signalId, signal);
     }
     return { signals: [...found.values()], complete };
   }
@@ -495,6 +529,14 @@ function contextQuery(pk: string, condition: ContextSkCondition, forward: boolea
     ScanIndexForward: forward,
     ConsistentRead: true,
   };
+}
+
+/** The `count` newest signals, by event time (then id, so the choice is the same every time). */
+function newest(signals: readonly Signal[], count: number): Signal[] {
+  const unique = [...new Map(signals.map((signal) => [signal.signalId, signal])).values()];
+  return unique
+    .sort((a, b) => b.eventTimeMs - a.eventTimeMs || (a.signalId < b.signalId ? 1 : -1))
+    .slice(0, count);
 }
 
 /** The exact bounds, checked on the signal itself as well as by the key condition. */

@@ -25,6 +25,7 @@ export const ItemType = {
   scope: 'SCOPE',
   openPointer: 'OPEN_POINTER',
   signal: 'SIGNAL',
+  signalPack: 'SIGNAL_PACK',
   link: 'LINK',
   topologyVersion: 'TOPOLOGY_VERSION',
   trafficHour: 'TRAFFIC_HOUR',
@@ -92,7 +93,12 @@ export const trafficHourKey = (stateMachineArn: string, hour: number): ItemKey =
 // scope's traffic summary on its STATE item. Layout:
 //   decisive   CTX#<subject>    failures, timeouts, aborts, redrives, unknown statuses, alarms
 //   api-call   CTXA#<subject>   CloudTrail calls
-// with the same sort key in both: `<isoTime(eventTimeMs)>#<signalId>`. Before context classes every
+// A batch packs what it files in one partition into one item per 10 minutes of event time (a
+// SIGNAL_PACK, sort key `<isoTime(pack start)>#pack#<digest of its signal ids>`, the signals as
+// gzipped JSON): DynamoDB bills each item written by the kilobyte, rounded up, so one item per signal
+// cost a write unit for a few hundred bytes (docs/architecture.md, "Packed context"). Engines before
+// packs wrote one SIGNAL item per signal, sort key `<isoTime(eventTimeMs)>#<signalId>`, in the same
+// partitions: both are read. Before context classes every
 // signal was kept under CTX#<subject>, so decisive keeps that prefix; the first engine with classes
 // also wrote CTXS#/CTXR# partitions for healthy runs, which nothing reads any more (see
 // docs/architecture.md, "Existing tables": they expire by TTL, no migration is needed).
@@ -123,22 +129,24 @@ export const scopeContextPk = (contextClass: ContextClass, stateMachineArn: stri
 export const contextSk = (eventTimeMs: number, signalId: string): string =>
   `${isoTime(eventTimeMs)}#${signalId}`;
 
-/** Undefined for a healthy run, which is never kept as context. */
+/**
+ * The key of a SIGNAL item as engines before packs wrote them (still read beside packs); undefined
+ * for a healthy run, which is never kept as context.
+ */
 export function contextKey(subject: string, signal: Signal): ItemKey | undefined {
   const contextClass = contextClassOf(signal);
   if (contextClass === undefined) return undefined;
   return { pk: contextPk(contextClass, subject), sk: contextSk(signal.eventTimeMs, signal.signalId) };
 }
 
-/** Undefined for a healthy run, like `contextKey`. */
-export function scopeContextKey(stateMachineArn: string, signal: Signal): ItemKey | undefined {
-  const contextClass = contextClassOf(signal);
-  if (contextClass === undefined) return undefined;
-  return {
-    pk: scopeContextPk(contextClass, stateMachineArn),
-    sk: contextSk(signal.eventTimeMs, signal.signalId),
-  };
-}
+/** A pack holds the signals of one partition from its start to 10 minutes later (exclusive). */
+export const CONTEXT_PACK_MS = 10 * 60_000;
+
+export const contextPackStart = (eventTimeMs: number): number =>
+  Math.floor(eventTimeMs / CONTEXT_PACK_MS) * CONTEXT_PACK_MS;
+
+export const contextPackSk = (packStartMs: number, digest: string): string =>
+  `${isoTime(packStartMs)}#pack#${digest}`;
 
 /**
  * The sort-key condition selecting exactly `fromMs <= eventTimeMs <= toMs` (integer event times, as

@@ -1,4 +1,5 @@
 import { isStateMachineArn, type Link } from './links.ts';
+import { canBeMember } from './members.ts';
 
 /** Longest chain followed, e.g. composite alarm → child alarm → function → state machine. */
 const MAX_DEPTH = 4;
@@ -16,7 +17,9 @@ export class Topology {
 
   constructor(links: Iterable<Link>) {
     for (const link of links) {
-      if (link.source === 'nested') continue;
+      // No signal teaches a link from an execution; a configured one would make a member whose
+      // context is never filed (members.ts), so it is not followed.
+      if (link.source === 'nested' || !canBeMember(link.from)) continue;
       addEdge(this.forward, link.from, link.to);
       addEdge(this.backward, link.to, link.from);
     }

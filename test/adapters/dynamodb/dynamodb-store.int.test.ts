@@ -2,6 +2,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbStreamsClient } from '../../../src/adapters/aws-clients.ts';
+import { signalsOfContextItem } from '../../../src/adapters/dynamodb/context-packs.ts';
 import { DynamoDbIncidentStore } from '../../../src/adapters/dynamodb/dynamodb-store.ts';
 import { incidentChangeOf } from '../../../src/adapters/dynamodb/incident-change.ts';
 import { IncidentQueries } from '../../../src/adapters/dynamodb/incident-queries.ts';
@@ -71,7 +72,7 @@ async function runPipeline(store: IncidentStore, signals: readonly Signal[]) {
 
 describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contract', () => {
   it('keeps each signal under each subject, filed by class, and reads it back once per range', async () => {
-    const { store, raw } = await freshStore();
+    const { store, partition } = await freshStore();
     const early = execution('early', minutes(-10), 'FAILED', { error: 'E', cause: 'boom' });
     const onTheBound = execution('bound', minutes(0), 'FAILED');
     const call = apiCall('stop', minutes(5), 'StopExecution', userActor('bob'), {
@@ -105,20 +106,24 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
       complete: true,
     });
 
-    const item = await raw(`CTX#${stateMachineArn()}`, `${new Date(minutes(-10)).toISOString()}#early`);
-    expect(item).toMatchObject({ type: 'SIGNAL', signalId: 'early', kind: 'execution' });
-    expect(JSON.parse(String(item?.signal))).toEqual(early);
+    // Packed: per partition, one item per ten minutes of event time, written once however often.
+    const packs = async (pk: string) => {
+      const items = await partition(pk);
+      return items.map((item) => ({ item, signals: signalsOfContextItem(item) }));
+    };
+    const decisivePacks = await packs(`CTX#${stateMachineArn()}`);
+    expect(decisivePacks.map(({ signals }) => signals.map((s) => s.signalId))).toEqual([
+      ['early'],
+      ['bound'],
+    ]);
+    const [earlyPack] = decisivePacks;
+    expect(earlyPack?.item).toMatchObject({ type: 'SIGNAL_PACK', count: 1 });
+    expect(String(earlyPack?.item.sk)).toMatch(/^2026-03-02T09:50:00\.000Z#pack#[0-9a-f]{32}$/);
+    expect(earlyPack?.signals).toEqual([early]);
     // TTL runs from the later of event time and now: these events are older than the clock.
-    expect(item?.expiresAt).toBe(Math.floor(NOW / 1000) + 14 * DAY_S);
-    expect(
-      await raw(`CTXA#${stateMachineArn()}`, `${new Date(minutes(5)).toISOString()}#stop`),
-    ).toMatchObject({
-      type: 'SIGNAL',
-      kind: 'api-call',
-    });
-    expect(
-      await raw(`CTX#${stateMachineArn()}`, `${new Date(minutes(5)).toISOString()}#stop`),
-    ).toBeUndefined();
+    expect(earlyPack?.item.expiresAt).toBe(Math.floor(NOW / 1000) + 14 * DAY_S);
+    const callPacks = await packs(`CTXA#${stateMachineArn()}`);
+    expect(callPacks.map(({ signals }) => signals)).toEqual([[call]]);
   });
 
   it('finds links from either end and keeps one item per link when saved again', async () => {
@@ -434,7 +439,11 @@ describe('the engine pipeline on DynamoDB Local', () => {
     // The alarm belongs to no known scope yet; the failure opens an incident without it.
     await runPipeline(store, [fired, failure]);
     const scopePartition = `SCTX#${stateMachineArn()}`;
-    expect((await partition(scopePartition)).map((item) => item.signalId)).toEqual([failure.signalId]);
+    const filedIds = async () =>
+      [
+        ...new Set((await partition(scopePartition)).flatMap(signalsOfContextItem).map((s) => s.signalId)),
+      ].sort();
+    expect(await filedIds()).toEqual([failure.signalId]);
     const before = await store.loadScope(stateMachineArn());
 
     // The definition names the function: the alarm's subjects join the scope, and its next
@@ -445,9 +454,7 @@ describe('the engine pipeline on DynamoDB Local', () => {
     });
     const second = execution('bad-2', minutes(3), 'FAILED', { error: 'PaymentGatewayTimeout' });
     await runPipeline(store, [update, second]);
-    expect((await partition(scopePartition)).map((item) => item.signalId).sort()).toEqual(
-      [failure.signalId, fired.signalId, second.signalId].sort(),
-    );
+    expect(await filedIds()).toEqual([failure.signalId, fired.signalId, second.signalId].sort());
     const after = await store.loadScope(stateMachineArn());
     expect(after.membersDigest).toBeDefined();
     expect(after.membersDigest).not.toBe(before.membersDigest);

@@ -44,8 +44,13 @@ const keysOf = (call: FakeCall | undefined): unknown => {
   return typeof items === 'object' && items !== null ? Object.entries(items)[0]?.[1] : undefined;
 };
 
-/** Fifteen signals with two subjects each: thirty items, two BatchWriteItem requests. */
-const signals = Array.from({ length: 15 }, (_, index) => execution(`run-${index}`, minutes(index), 'FAILED'));
+/**
+ * Thirty failed runs, each in ten minutes of its own: filed under their state machine only (never
+ * under their execution), thirty context packs, two BatchWriteItem requests.
+ */
+const signals = Array.from({ length: 30 }, (_, index) =>
+  execution(`run-${index}`, minutes(index * 10), 'FAILED'),
+);
 
 const stateItem = (version: number) =>
   marshall({
@@ -85,7 +90,7 @@ describe('DynamoDbIncidentStore bulk writes', () => {
       (call) => ({ body: { UnprocessedItems: { [TABLE]: requestsOf(call).slice(0, 2) } } }),
       3,
     );
-    const failure = store.saveSignals(signals.slice(0, 1));
+    const failure = store.saveSignals(signals.slice(0, 2));
     await expect(failure).rejects.toBeInstanceOf(TransientStoreError);
     await expect(failure).rejects.toThrow(
       'BatchWriteItem on table incidents: 2 item(s) still unprocessed after 3 attempts (throttled)',
@@ -313,7 +318,7 @@ describe('DynamoDbIncidentStore reads', () => {
       signal: JSON.stringify(signal),
     });
 
-  it('reads a context range per subject of the class: newest first, consistent, one past the cap', async () => {
+  it('reads a context range per subject of the class: newest first, consistent, page by page', async () => {
     const [first, second] = signals;
     if (first === undefined || second === undefined) throw new Error('signals are built above');
     const { store, calls } = storeOn((call) => {
@@ -341,8 +346,9 @@ describe('DynamoDbIncidentStore reads', () => {
       },
       ScanIndexForward: false,
       ConsistentRead: true,
-      Limit: 20_001,
     });
+    // The cap counts signals, which a page's items hold any number of: pages are not limited.
+    expect(calls[0]?.input.Limit).toBeUndefined();
     expect(calls[1]?.input.ExclusiveStartKey).toEqual({ pk: { S: 'x' }, sk: { S: 'y' } });
   });
 

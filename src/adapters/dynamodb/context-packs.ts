@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { z } from 'zod';
+import { type Signal, signalSchema } from '../../core/signals/types.ts';
+import type { Item } from './incident-items.ts';
+import { MalformedItemError, parseItem, parseSignalItem, type RawItem } from './item-schemas.ts';
+import { contextPackSk, contextPackStart, ItemType, ttlSeconds } from './keys.ts';
+
+/**
+ * Kept context as packs (docs/architecture.md, "Packed context"): what one write files in one
+ * partition becomes one item per 10 minutes of event time, its signals as gzipped JSON, instead of
+ * one item per signal. A pack's key is its partition, its start and the digest of the ids it holds,
+ * so writing the same signals again (a retried batch) rewrites the same items; a redelivery in
+ * another batch makes another pack, and readers take the union by signal id.
+ */
+
+/** One signal to be filed in one partition. */
+export interface ContextFiling {
+  readonly pk: string;
+  readonly signal: Signal;
+}
+
+/**
+ * JSON text per pack before compression: with the item's other attributes it stays far below
+ * DynamoDB's 400 KB item limit, even if a pack's signals did not compress at all.
+ */
+export const MAX_PACK_JSON_BYTES = 256 * 1024;
+
+export function contextPackItems(
+  filings: readonly ContextFiling[],
+  nowMs: number,
+  retentionMs: number,
+): Item[] {
+  const groups = new Map<string, { pk: string; startMs: number; signals: Map<string, Signal> }>();
+  for (const { pk, signal } of filings) {
+    const startMs = contextPackStart(signal.eventTimeMs);
+    const key = `${pk}\n${startMs}`;
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { pk, startMs, signals: new Map() };
+      groups.set(key, group);
+    }
+    group.signals.set(signal.signalId, signal);
+  }
+  const items: Item[] = [];
+  for (const { pk, startMs, signals } of groups.values()) {
+    // By id, so the same signals always make the same packs, whatever order they came in.
+    const sorted = [...signals.values()].sort((a, b) => (a.signalId < b.signalId ? -1 : 1));
+    for (const part of bySize(sorted)) items.push(packItem(pk, startMs, part, nowMs, retentionMs));
+  }
+  return items;
+}
+
+function bySize(signals: readonly Signal[]): { signals: Signal[]; json: string[] }[] {
+  const parts: { signals: Signal[]; json: string[] }[] = [];
+  let current = { signals: [] as Signal[], json: [] as string[] };
+  let bytes = 0;
+  for (const signal of signals) {
+    const json = JSON.stringify(signal);
+    const size = Buffer.byteLength(json) + 1;
+    if (current.signals.length > 0 && bytes + size > MAX_PACK_JSON_BYTES) {
+      parts.push(current);
+      current = { signals: [], json: [] };
+      bytes = 0;
+    }
+    current.signals.push(signal);
+    current.json.push(json);
+    bytes += size;
+  }
+  if (current.signals.length > 0) parts.push(current);
+  return parts;
+}
+
+function packItem(
+  pk: string,
+  startMs: number,
+  { signals, json }: { signals: readonly Signal[]; json: readonly string[] },
+  nowMs: number,
+  retentionMs: number,
+): Item {
+  const digest = createHash('sha256')
+    .update(signals.map((signal) => signal.signalId).join('\n'))
+    .digest('hex')
+    .slice(0, 32);
+  const latestMs = Math.max(...signals.map((signal) => signal.eventTimeMs));
+  return {
+    pk,
+    sk: contextPackSk(startMs, digest),
+    type: ItemType.signalPack,
+    count: signals.length,
+    signals: gzipSync(`[${json.join(',')}]`, { level: 6 }),
+    // Like a signal item's: from the later of event time and now, so a replay is not expired on arrival.
+    expiresAt: ttlSeconds(Math.max(latestMs, nowMs) + retentionMs),
+  };
+}
+
+const packItemSchema = z.object({
+  pk: z.string(),
+  sk: z.string(),
+  type: z.literal(ItemType.signalPack),
+  signals: z.instanceof(Uint8Array),
+});
+
+/** The signals of a context item: a pack's, or the one of a signal item written before packs. */
+export function signalsOfContextItem(item: RawItem): Signal[] {
+  if (item.type !== ItemType.signalPack) return [parseSignalItem(item)];
+  const { signals: bytes, pk, sk } = parseItem(packItemSchema, item, 'signal pack');
+  const what = `Malformed signal pack item (pk=${pk}, sk=${sk})`;
+  let text: string;
+  try {
+    text = gunzipSync(bytes).toString('utf8');
+  } catch (error) {
+    throw new MalformedItemError(`${what}: signals are not gzip`, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // No cause: the JSON parser's message quotes the text around the fault, which is stored content.
+    throw new MalformedItemError(`${what}: signals are not JSON`);
+  }
+  const result = z.array(signalSchema).safeParse(json);
+  if (!result.success)
+    throw new MalformedItemError(`${what}: not a list of signals`, { cause: result.error });
+  return result.data;
+}
