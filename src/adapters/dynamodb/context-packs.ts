@@ -3,7 +3,13 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { type Signal, signalSchema } from '../../core/signals/types.ts';
 import type { Item } from './incident-items.ts';
-import { MalformedItemError, parseItem, parseSignalItem, type RawItem } from './item-schemas.ts';
+import {
+  describeItemKey,
+  MalformedItemError,
+  parseItem,
+  parseSignalItem,
+  type RawItem,
+} from './item-schemas.ts';
 import { contextPackSk, contextPackStart, ItemType, ttlSeconds } from './keys.ts';
 
 /**
@@ -104,8 +110,8 @@ const packItemSchema = z.object({
 /** The signals of a context item: a pack's, or the one of a signal item written before packs. */
 export function signalsOfContextItem(item: RawItem): Signal[] {
   if (item.type !== ItemType.signalPack) return [parseSignalItem(item)];
-  const { signals: bytes, pk, sk } = parseItem(packItemSchema, item, 'signal pack');
-  const what = `Malformed signal pack item (pk=${pk}, sk=${sk})`;
+  const { signals: bytes } = parseItem(packItemSchema, item, 'signal pack');
+  const what = `Malformed signal pack item ${describeItemKey(item)}`;
   let text: string;
   try {
     text = gunzipSync(bytes).toString('utf8');
