@@ -1,6 +1,8 @@
+import { gzipSync } from 'node:zlib';
 import { incidentDigest } from '../../core/incident/digest.ts';
 import type { Incident, TimelineEntry } from '../../core/incident/types.ts';
 import {
+  HEADER_LIST_FIELDS,
   parseIncidentHeaderItem,
   parseTimelineIndexItem,
   parseTimelineItem,
@@ -24,8 +26,9 @@ import {
 
 /**
  * The incident codec. An incident is stored as three kinds of items in its own partition:
- * - the header (`HEAD`): every field but the timeline, as real attributes, so the table's stream
- *   carries complete NEW/OLD images and the GSIs can list incidents; it also keeps `derivedDigest`,
+ * - the header (`HEAD`): every field but the timeline, as real attributes but its lists (one gzipped
+ *   attribute, see `withPackedLists`), so the table's stream carries complete NEW/OLD images and
+ *   the GSIs can list incidents; it also keeps `derivedDigest`,
  *   the `incidentDigest` of the incident as the engine handed it over, before any shrinking, so a
  *   shrunk header still compares equal to the derivation that produced it;
  * - one item per timeline entry (`EVT#…`);
@@ -92,7 +95,7 @@ export function incidentItems(
   );
   const timelineKeys = fitted.kept.map(({ sk }) => sk);
   return {
-    header: headerItem(header, meta, shrunk || fitted.dropped > 0, derivedDigest),
+    header: withPackedLists(headerItem(header, meta, shrunk || fitted.dropped > 0, derivedDigest)),
     derivedDigest,
     timelineIndex: {
       ...timelineIndexKey(incident.id),
@@ -104,6 +107,21 @@ export function incidentItems(
     timeline: new Map(fitted.kept.map(({ sk, entry }) => [sk, timelineItem(incident.id, sk, entry)])),
     shrunk: shrunk || fitted.dropped > 0,
   };
+}
+
+/**
+ * The header as stored: its lists as one gzipped attribute (item-schemas.ts, `HEADER_LIST_FIELDS`).
+ * Shrinking measures the header before this, so what fits is what it was; the stored item is smaller.
+ */
+function withPackedLists(item: Item): Item {
+  const lists: Record<string, unknown> = {};
+  const rest: Item = {};
+  const listFields: ReadonlySet<string> = new Set(HEADER_LIST_FIELDS);
+  for (const [name, value] of Object.entries(item)) {
+    if (listFields.has(name)) lists[name] = value;
+    else rest[name] = value;
+  }
+  return { ...rest, lists: gzipSync(JSON.stringify(lists), { level: 6 }) };
 }
 
 function headerItem(

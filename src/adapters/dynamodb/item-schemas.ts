@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { incidentStatusSchema, storedIncidentStatusSchema } from '../../core/incident/read-model.ts';
 import {
@@ -170,7 +171,42 @@ export interface StoredIncidentHeader {
 }
 
 export const parseIncidentHeaderItem = (item: RawItem): StoredIncidentHeader =>
-  parseItem(incidentHeaderSchema, item, 'incident header');
+  parseItem(incidentHeaderSchema, withHeaderLists(item), 'incident header');
+
+/**
+ * The header's lists (runs, alarms, API calls, actors, hints: most of its bytes) are stored as one
+ * gzipped JSON attribute, `lists` (docs/architecture.md, "What a batch costs"): a header is written
+ * at every change of its incident, in a transaction and in both indexes, each billed by the
+ * kilobyte. Headers written before keep them as attributes; both read the same.
+ */
+export const HEADER_LIST_FIELDS = ['executions', 'alarms', 'apiCalls', 'actors', 'hints'] as const;
+
+function withHeaderLists(item: RawItem): RawItem {
+  const packed = item.lists;
+  if (packed === undefined) return item;
+  const what = `Malformed incident header item ${describeItemKey(item)}`;
+  if (!(packed instanceof Uint8Array)) throw new MalformedItemError(`${what}: lists are not binary`);
+  let text: string;
+  try {
+    text = gunzipSync(packed).toString('utf8');
+  } catch (error) {
+    throw new MalformedItemError(`${what}: lists are not gzip`, { cause: error });
+  }
+  let lists: unknown;
+  try {
+    lists = JSON.parse(text);
+  } catch {
+    // No cause: the JSON parser's message quotes the text around the fault, which is stored content.
+    throw new MalformedItemError(`${what}: lists are not JSON`);
+  }
+  if (typeof lists !== 'object' || lists === null || Array.isArray(lists))
+    throw new MalformedItemError(`${what}: lists are not an object`);
+  const { lists: _packed, ...rest } = item;
+  const unpacked: Record<string, unknown> = { ...rest };
+  for (const field of HEADER_LIST_FIELDS)
+    if (field in lists) unpacked[field] = (lists as Record<string, unknown>)[field];
+  return unpacked;
+}
 
 export const parseIncidentHeader = (item: RawItem): StoredIncident => parseIncidentHeaderItem(item).header;
 

@@ -10,9 +10,14 @@ export function serializedSize(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value, binaryAsLength), 'utf8');
 }
 
-/** Binary attributes count their length, not their JSON rendering as a map of indexes. */
-function binaryAsLength(_key: string, value: unknown): unknown {
-  return value instanceof Uint8Array ? 'x'.repeat(value.byteLength) : value;
+/**
+ * Binary attributes count their length, not their JSON rendering as a map of indexes. The holder's
+ * own value is checked: a Node `Buffer` (what zlib returns) reaches a replacer already turned into
+ * `{ type: 'Buffer', data: [...] }` by its `toJSON`, which counted each byte three or four times.
+ */
+function binaryAsLength(this: unknown, key: string, value: unknown): unknown {
+  const original = typeof this === 'object' && this !== null ? (this as Record<string, unknown>)[key] : value;
+  return original instanceof Uint8Array ? 'x'.repeat(original.byteLength) : value;
 }
 
 export type IncidentHeaderFields = Omit<Incident, 'timeline'>;

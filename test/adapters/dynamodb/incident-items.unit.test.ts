@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   engineIncident,
@@ -13,6 +14,9 @@ import { executionArn, minutes } from '../../builders/signals.ts';
 import { incident, timelineEntry } from './builders.ts';
 
 const META = { scopeVersion: 4, updatedAt: '2026-03-02T12:00:00.000Z' };
+
+const pick = <T extends object, K extends keyof T>(source: T, keys: readonly K[]) =>
+  Object.fromEntries(keys.map((key) => [key, source[key]]));
 
 /** Every item of an incident partition, as a Query would return them. */
 function partitionOf(source: Incident) {
@@ -83,6 +87,53 @@ describe('the incident codec', () => {
       ...source,
       omitted: { executions: 0, alarms: 0, apiCalls: 0, hints: 0 },
     });
+  });
+
+  it('stores the lists as one gzipped attribute, smaller, and reads a header that has them as attributes the same', () => {
+    const runs: IncidentExecution[] = Array.from({ length: 20 }, (_, index) => ({
+      executionArn: executionArn(`run-${index}`),
+      name: `run-${index}`,
+      status: 'FAILED',
+      redriveCount: 0,
+      error: 'States.TaskFailed',
+      cause: 'Lambda.Unknown: the function timed out',
+      stopDate: new Date(minutes(index)).toISOString(),
+      signalId: `run-${index}`,
+    }));
+    const source = incident('inc-a', { executions: runs });
+    const items = incidentItems(source, META);
+    for (const field of ['executions', 'alarms', 'apiCalls', 'actors', 'hints'])
+      expect(items.header).not.toHaveProperty(field);
+    expect(items.header.lists).toBeInstanceOf(Uint8Array);
+    expect(parseIncidentHeader(items.header).executions).toEqual(runs);
+
+    // A header written before packed lists: the same fields as attributes.
+    const { lists: _packed, ...scalars } = items.header;
+    const older = { ...scalars, ...pick(source, ['executions', 'alarms', 'apiCalls', 'actors', 'hints']) };
+    expect(parseIncidentHeader(older)).toEqual(parseIncidentHeader(items.header));
+    // What DynamoDB bills by the kilobyte, written at every change and again in both indexes.
+    expect(serializedSize(items.header)).toBeLessThan(serializedSize(older) / 2);
+  });
+
+  it('refuses packed lists that are not gzip, not JSON or not an object, naming the header and not its content', () => {
+    const { header } = incidentItems(incident('inc-a'), META);
+    const cases = [
+      { ...header, lists: 'text' },
+      { ...header, lists: new Uint8Array([1, 2, 3]) },
+      { ...header, lists: gzipSync('{"executions":[{"cause":"hunter2"') },
+      { ...header, lists: gzipSync('[1,2]') },
+      { ...header, lists: gzipSync(JSON.stringify({ executions: [{ status: 'BOGUS' }] })) },
+    ];
+    for (const bad of cases) {
+      expect(() => parseIncidentHeader(bad)).toThrow(DeterministicStoreError);
+      expect(() => parseIncidentHeader(bad)).toThrow(/incident header item \(pk=INC#inc-a, sk=HEAD\)/);
+      try {
+        parseIncidentHeader(bad);
+      } catch (error) {
+        expect(String(error)).not.toContain('hunter2');
+        expect(String((error as Error).cause ?? '')).not.toContain('hunter2');
+      }
+    }
   });
 
   it('follows the index, not every entry item: stale entries are ignored, order is the index order', () => {
