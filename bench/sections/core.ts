@@ -7,7 +7,7 @@ import { normalizeBatchRecord } from '../../src/core/pipeline/normalize-batch-re
 import { type PipelineDeps, processBatch } from '../../src/core/pipeline/process-batch.ts';
 import type { WorkloadProfile } from '../../src/workloads/profiles.ts';
 import { perSecond, round } from '../stats.ts';
-import { type BatchSample, type TenthThroughput, tenthThroughput } from '../tenths.ts';
+import { type BatchSample, comparableBatches, type TenthThroughput, tenthThroughput } from '../tenths.ts';
 import { type BenchWorkloadSpec, buildWorkload } from '../workload.ts';
 
 /**
@@ -158,7 +158,7 @@ export async function runCore(spec: BenchWorkloadSpec, seed: number, batchSize: 
     normalizeEventsPerSecond: round(perSecond(events, normalizeMs), 0),
     coreEventsPerSecond: round(coreEventsPerSecond, 0),
     ratio: round(coreEventsPerSecond / floorEventsPerSecond, 3),
-    throughput: tenthThroughput(core.samples),
+    throughput: tenthThroughput(comparableBatches(core.samples, (sample) => sample.events)),
     microsPerEvent: round((coreMs * 1000) / events, 1),
     signals: core.signals,
     incidents: store.allIncidents().length,

@@ -11,6 +11,7 @@ import { type MeteredClient, startBenchDynamoDb } from '../local-dynamodb.ts';
 import { round } from '../stats.ts';
 import {
   type BatchSample,
+  comparableBatches,
   type TenthMeans,
   type TenthThroughput,
   tenthMeans,
@@ -224,7 +225,9 @@ export async function runDynamoDb(
     const ours = await measure(workload.batches, consumer, oursClient);
     const oursSnapshot = oursClient.meter.snapshot();
     const baselineSnapshot = baselineClient.meter.snapshot();
-    const failedRuns = tenthsOf(workload.failedRunsPerBatch);
+    // Tenths over whole batches only (tenths.ts); the totals above count every batch.
+    const compared = comparableBatches(ours.perBatch, (batch) => batch.events);
+    const failedRuns = tenthsOf(workload.failedRunsPerBatch.slice(0, compared.length));
     const total = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0);
     return {
       profile: workload.profile,
@@ -237,14 +240,14 @@ export async function runDynamoDb(
       ours: ours.cost,
       baseline: baseline.cost,
       baselineIsPrefix: baseline.cost.events < ours.cost.events,
-      throughput: tenthThroughput(ours.perBatch),
-      bytesReadPerBatch: tenthMeans(ours.perBatch.map((batch) => batch.readBytes)),
+      throughput: tenthThroughput(compared),
+      bytesReadPerBatch: tenthMeans(compared.map((batch) => batch.readBytes)),
       readUnitsPerBatch: tenthMeans(
-        ours.perBatch.map((batch) => batch.readUnits),
+        compared.map((batch) => batch.readUnits),
         1,
       ),
       requestsPerBatch: tenthMeans(
-        ours.perBatch.map((batch) => batch.requests),
+        compared.map((batch) => batch.requests),
         1,
       ),
       failedRunsFirstTenth: total(failedRuns.first),

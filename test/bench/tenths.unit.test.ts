@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchesPerTenth, tenthMeans, tenthThroughput } from '../../bench/tenths.ts';
+import { batchesPerTenth, comparableBatches, tenthMeans, tenthThroughput } from '../../bench/tenths.ts';
 
 /** The bench's "flat" figures: the first tenth of the batches against the last. */
 
@@ -8,6 +8,16 @@ describe('bench tenths', () => {
     expect(batchesPerTenth(100)).toBe(10);
     expect(batchesPerTenth(29)).toBe(2);
     expect(batchesPerTenth(3)).toBe(1);
+  });
+
+  it('compares whole batches: a trailing partial batch (the remainder) is left out, nothing else', () => {
+    const batch = (events: number) => ({ events, ms: 100 });
+    const of = (sample: { events: number }) => sample.events;
+    expect(comparableBatches([batch(500), batch(500), batch(172)], of)).toEqual([batch(500), batch(500)]);
+    expect(comparableBatches([batch(500), batch(500), batch(500)], of)).toHaveLength(3);
+    expect(comparableBatches([batch(172)], of)).toEqual([batch(172)]);
+    expect(comparableBatches([batch(500), batch(172), batch(500)], of)).toHaveLength(3);
+    expect(comparableBatches([], of)).toEqual([]);
   });
 
   it('gives events/s over the first and the last tenth and their ratio', () => {
