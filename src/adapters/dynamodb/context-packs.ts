@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { type Signal, signalSchema } from '../../core/signals/types.ts';
 import type { Item } from './incident-items.ts';
 import {
   describeItemKey,
+  gunzipJson,
   MalformedItemError,
   parseItem,
   parseSignalItem,
@@ -112,19 +113,7 @@ export function signalsOfContextItem(item: RawItem): Signal[] {
   if (item.type !== ItemType.signalPack) return [parseSignalItem(item)];
   const { signals: bytes } = parseItem(packItemSchema, item, 'signal pack');
   const what = `Malformed signal pack item ${describeItemKey(item)}`;
-  let text: string;
-  try {
-    text = gunzipSync(bytes).toString('utf8');
-  } catch (error) {
-    throw new MalformedItemError(`${what}: signals are not gzip`, { cause: error });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // No cause: the JSON parser's message quotes the text around the fault, which is stored content.
-    throw new MalformedItemError(`${what}: signals are not JSON`);
-  }
+  const json = gunzipJson(bytes, what, 'signals');
   const result = z.array(signalSchema).safeParse(json);
   if (!result.success)
     throw new MalformedItemError(`${what}: not a list of signals`, { cause: result.error });

@@ -186,19 +186,7 @@ function withHeaderLists(item: RawItem): RawItem {
   if (packed === undefined) return item;
   const what = `Malformed incident header item ${describeItemKey(item)}`;
   if (!(packed instanceof Uint8Array)) throw new MalformedItemError(`${what}: lists are not binary`);
-  let text: string;
-  try {
-    text = gunzipSync(packed).toString('utf8');
-  } catch (error) {
-    throw new MalformedItemError(`${what}: lists are not gzip`, { cause: error });
-  }
-  let lists: unknown;
-  try {
-    lists = JSON.parse(text);
-  } catch {
-    // No cause: the JSON parser's message quotes the text around the fault, which is stored content.
-    throw new MalformedItemError(`${what}: lists are not JSON`);
-  }
+  const lists = gunzipJson(packed, what, 'lists');
   if (typeof lists !== 'object' || lists === null || Array.isArray(lists))
     throw new MalformedItemError(`${what}: lists are not an object`);
   const { lists: _packed, ...rest } = item;
@@ -209,6 +197,25 @@ function withHeaderLists(item: RawItem): RawItem {
 }
 
 export const parseIncidentHeader = (item: RawItem): StoredIncident => parseIncidentHeaderItem(item).header;
+
+/**
+ * The JSON a binary attribute holds gzipped (packed lists, context packs). A fault names the item
+ * (`what`) and the attribute, never the stored text.
+ */
+export function gunzipJson(bytes: Uint8Array, what: string, attribute: string): unknown {
+  let text: string;
+  try {
+    text = gunzipSync(bytes).toString('utf8');
+  } catch (error) {
+    throw new MalformedItemError(`${what}: ${attribute} are not gzip`, { cause: error });
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    // No cause: the JSON parser's message quotes the text around the fault, which is stored content.
+    throw new MalformedItemError(`${what}: ${attribute} are not JSON`);
+  }
+}
 
 const timelineItemSchema = z
   .object({
