@@ -136,7 +136,8 @@ function reorderWindows(order: readonly RecordSpec[], delivery: Delivery): Recor
   let earliest = Number.POSITIVE_INFINITY;
   let latest = Number.NEGATIVE_INFINITY;
   for (const spec of order) {
-    const timeMs = signalTimeOf(spec);
+    // Only a span needs event times: without one a window is just three batches.
+    const timeMs = Number.isFinite(span) ? (signalOf(spec.data)?.eventTimeMs ?? Number.NaN) : Number.NaN;
     const nextEarliest = Number.isNaN(timeMs) ? earliest : Math.min(earliest, timeMs);
     const nextLatest = Number.isNaN(timeMs) ? latest : Math.max(latest, timeMs);
     if (current.length >= size || nextLatest - nextEarliest > span) {
@@ -154,11 +155,11 @@ function reorderWindows(order: readonly RecordSpec[], delivery: Delivery): Recor
   return windows;
 }
 
-/** The event time the pipeline gives the record's signal; NaN for a record that is none. */
-function signalTimeOf(spec: RecordSpec): number {
-  const event: unknown = JSON.parse(Buffer.from(spec.data, 'base64').toString('utf8'));
+/** The signal the pipeline makes of a record's base64 data; undefined for a record that is none. */
+function signalOf(data: string): Signal | undefined {
+  const event: unknown = JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
   const result = normalizeEvent(event, []);
-  return result.result === 'signal' ? result.signal.eventTimeMs : Number.NaN;
+  return result.result === 'signal' ? result.signal : undefined;
 }
 
 /**
@@ -211,10 +212,9 @@ export function widestBatchScopes(
   for (let start = 0; start < records.length; start += batchSize) {
     const scopes = new Set<string>();
     for (const record of records.slice(start, start + batchSize)) {
-      const event: unknown = JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8'));
-      const result = normalizeEvent(event, []);
-      if (result.result !== 'signal') continue;
-      for (const scope of topology.scopesOf(result.signal.subjects)) scopes.add(scope.stateMachineArn);
+      const signal = signalOf(record.kinesis.data);
+      if (signal === undefined) continue;
+      for (const scope of topology.scopesOf(signal.subjects)) scopes.add(scope.stateMachineArn);
     }
     widest = Math.max(widest, scopes.size);
   }
