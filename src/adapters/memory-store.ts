@@ -15,7 +15,7 @@ import {
 import { compareSignals } from '../core/signals/order.ts';
 import type { Signal } from '../core/signals/types.ts';
 import { type Link, linkKey } from '../core/topology/links.ts';
-import { memberSubjectsOf } from '../core/topology/members.ts';
+import { subjectPartitionsOf } from '../core/topology/members.ts';
 import { HOUR_MINUTES, type TrafficMinute } from '../core/traffic/traffic.ts';
 
 export interface MemoryStoreOptions {
@@ -80,7 +80,7 @@ export class MemoryIncidentStore implements IncidentStore {
     for (const signal of signals) {
       const contextClass = contextClassOf(signal);
       if (contextClass === undefined) continue;
-      for (const subject of memberSubjectsOf(signal)) {
+      for (const subject of subjectPartitionsOf(signal)) {
         const key = contextKey(contextClass, subject);
         let kept = this.context.get(key);
         if (kept === undefined) {

@@ -8,6 +8,7 @@ import { driveBatches } from './lambda-driver.ts';
 import {
   consumerOn,
   duplicated,
+  expectEachSignalFiledOnce,
   framed,
   POISON_REASON,
   Random,
@@ -49,12 +50,7 @@ async function freshStore() {
  */
 async function expectEverySignalStoredOnce(tableName: string) {
   const contents = await scanTable(local.documentClient, tableName);
-  const expected = [...workload.signals].filter(([, subjects]) => subjects.length > 0);
-  expect(contents.signalItems.size).toBe(expected.length);
-  for (const [signalId, subjects] of expected) {
-    expect(contents.signalItems.get(signalId)).toBe(subjects.length);
-    expect(contents.scopeFilings.get(signalId) ?? []).toEqual(workload.scopes.get(signalId));
-  }
+  expectEachSignalFiledOnce(contents, workload);
   return contents;
 }
 

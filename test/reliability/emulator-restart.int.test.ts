@@ -14,7 +14,15 @@ import { localClient } from '../helpers/dynamodb.ts';
 import { temporaryDirectory, testLogger } from '../local/helpers.ts';
 import { incidentsInTable } from '../reference/dynamodb-incidents.ts';
 import { driveBatches } from './lambda-driver.ts';
-import { consumerOn, framed, Random, reliabilityWorkload, scanTable, withPoison } from './workload.ts';
+import {
+  consumerOn,
+  expectEachSignalFiledOnce,
+  framed,
+  Random,
+  reliabilityWorkload,
+  scanTable,
+  withPoison,
+} from './workload.ts';
 
 /**
  * DynamoDB Local killed (SIGKILL, mid-batch) and restarted on the same port and data, twice in
@@ -106,12 +114,7 @@ describe('the consumer while DynamoDB Local is killed and restarted mid-run', ()
 
     expect(await incidentsInTable(document, TABLE, workload.mix.stateMachineArns)).toEqual(reference);
     const contents = await scanTable(document, TABLE);
-    const keepable = [...workload.signals].filter(([, subjects]) => subjects.length > 0);
-    expect(contents.signalItems.size).toBe(keepable.length);
-    for (const [signalId, subjects] of keepable) {
-      expect(contents.signalItems.get(signalId)).toBe(subjects.length);
-      expect(contents.scopeFilings.get(signalId) ?? []).toEqual(workload.scopes.get(signalId));
-    }
+    expectEachSignalFiledOnce(contents, workload);
     expect(new Set(contents.quarantine.map((entry) => entry.recordId))).toEqual(
       new Set(stream.poison.keys()),
     );

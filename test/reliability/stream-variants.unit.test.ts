@@ -48,20 +48,29 @@ async function run(entries: readonly StreamEntry[]): Promise<Run> {
 }
 
 /** Signal ids kept as context, over every subject the workload's signals name. */
+/** What the store keeps as context, under the subjects and the scopes the workload knows of. */
 async function storedSignalIds(store: MemoryIncidentStore, workload: ReliabilityWorkload): Promise<string[]> {
   const subjects = [...new Set([...workload.signals.values()].flat())];
+  const scopes = [...new Set([...workload.scopes.values()].flat())];
   const ids = new Set<string>();
   for (const contextClass of CONTEXT_CLASSES) {
-    const read = await store.contextBetween({ subjects, contextClass, fromMs: Number.NEGATIVE_INFINITY });
-    for (const signal of read.signals) ids.add(signal.signalId);
+    const ranges = [
+      { subjects, contextClass, fromMs: Number.NEGATIVE_INFINITY },
+      ...scopes.map((scope) => ({ scope, contextClass, fromMs: Number.NEGATIVE_INFINITY })),
+    ];
+    for (const range of ranges)
+      for (const signal of (await store.contextBetween(range)).signals) ids.add(signal.signalId);
   }
   return [...ids].sort();
 }
 
-/** Signals with no subject have nowhere to be kept (see the TagResource note in the report). */
+/**
+ * Signals with neither a subject to be filed under nor a scope have nowhere to be kept (see the
+ * TagResource note in the report).
+ */
 function keepableSignalIds(workload: ReliabilityWorkload): string[] {
   return [...workload.signals]
-    .filter(([, subjects]) => subjects.length > 0)
+    .filter(([id, subjects]) => subjects.length > 0 || (workload.scopes.get(id) ?? []).length > 0)
     .map(([id]) => id)
     .sort();
 }

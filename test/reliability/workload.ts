@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { pino } from 'pino';
+import { expect } from 'vitest';
 import { signalsOfContextItem } from '../../src/adapters/dynamodb/context-packs.ts';
 import { MemoryIncidentStore } from '../../src/adapters/memory-store.ts';
 import type { Incident } from '../../src/core/incident/types.ts';
@@ -42,7 +43,8 @@ export interface ReliabilityWorkload {
   readonly entries: readonly StreamEntry[];
   /**
    * Every signal kept as context (healthy runs are summarized instead), by id, with the subjects it
-   * is filed under: all of its subjects but its execution, which no scope has as a member.
+   * is filed under: all of its subjects but its execution, which no scope has as a member, and its
+   * state machine, whose scope partition holds it (`scopes`).
    */
   readonly signals: ReadonlyMap<string, readonly string[]>;
   /** The scopes each kept signal belongs to once every link is known (the reference topology). */
@@ -61,7 +63,10 @@ export function reliabilityWorkload(
   const signals = new Map(
     normalized
       .filter((signal) => !isHealthyRun(signal))
-      .map((signal) => [signal.signalId, signal.subjects.filter((subject) => !EXECUTION_ARN.test(subject))]),
+      .map((signal) => [
+        signal.signalId,
+        signal.subjects.filter((subject) => !NOT_FILED_UNDER.test(subject)),
+      ]),
   );
   const kept = normalized.filter((signal) => !isHealthyRun(signal));
   const allScopes = referenceScopes(normalized, RELIABILITY_CONFIG);
@@ -138,11 +143,14 @@ export function memoryConsumer(): {
   return { store, consumer: consumerOn(store) };
 }
 
-/** Standard and express execution ARNs, spelled out here rather than taken from the code under test. */
-const EXECUTION_ARN = /^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:(execution|express):/;
+/**
+ * Standard and express execution ARNs and state machine ARNs, spelled out here rather than taken
+ * from the code under test: no signal is filed under their own partitions.
+ */
+const NOT_FILED_UNDER = /^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:(execution|express|stateMachine):/;
 
 export interface TableContents {
-  /** signalId → how many subject partitions (`CTX#`/`CTXA#`) hold it: one per subject. */
+  /** signalId → how many subject partitions (`CTX#`/`CTXA#`) hold it: one per subject filed under. */
   readonly signalItems: ReadonlyMap<string, number>;
   /** signalId → the scopes it is filed under (`SCTX#`/`SCTXA#`), sorted. */
   readonly scopeFilings: ReadonlyMap<string, readonly string[]>;
@@ -188,5 +196,18 @@ export const POISON_REASON: Readonly<Record<PoisonKind, RegExp>> = {
   'truncated-json': /JSON|empty/,
   'wrong-types': /detail\.(status|startDate|executionArn)/,
 };
+
+/**
+ * Every kept signal under each subject it is filed under and under each of its reference scopes,
+ * once: nothing lost, nothing doubled, nothing filed under a state machine it does not belong to.
+ */
+export function expectEachSignalFiledOnce(contents: TableContents, workload: ReliabilityWorkload): void {
+  const withSubjects = [...workload.signals].filter(([, subjects]) => subjects.length > 0);
+  expect(contents.signalItems.size).toBe(withSubjects.length);
+  for (const [signalId, subjects] of withSubjects)
+    expect(contents.signalItems.get(signalId)).toBe(subjects.length);
+  for (const [signalId, scopes] of workload.scopes)
+    expect(contents.scopeFilings.get(signalId) ?? []).toEqual(scopes);
+}
 
 export { Random };

@@ -72,15 +72,22 @@ async function putChunk(context: TableContext, items: readonly Item[]): Promise<
   }
 }
 
-/** Strongly consistent reads of these keys, 100 per BatchGetItem, retrying unprocessed keys. */
+/**
+ * How a read may see the table. `eventual` costs half the read units and may miss the newest
+ * writes: only for reads whose result a conditional write checks afterwards.
+ */
+export type ReadConsistency = 'strong' | 'eventual';
+
+/** Reads of these keys, 100 per BatchGetItem, retrying unprocessed keys; strongly consistent unless asked. */
 export async function batchGetAll(
   context: TableContext,
   keys: readonly ItemKey[],
   projection?: readonly string[],
+  consistency: ReadConsistency = 'strong',
 ): Promise<RawItem[]> {
   const unique = [...new Map(keys.map((key) => [keyString(key), { pk: key.pk, sk: key.sk }])).values()];
   const pages = await mapConcurrent(chunk(unique, BATCH_GET_LIMIT), context.concurrency, (keys) =>
-    getChunk(context, keys, projection),
+    getChunk(context, keys, projection, consistency),
   );
   return pages.flat();
 }
@@ -89,6 +96,7 @@ async function getChunk(
   context: TableContext,
   keys: readonly ItemKey[],
   projection: readonly string[] | undefined,
+  consistency: ReadConsistency,
 ): Promise<RawItem[]> {
   const { tableName } = context;
   const names = projection?.map((name, index) => [`#p${index}`, name] as const);
@@ -106,7 +114,9 @@ async function getChunk(
     const output = await callDynamo('BatchGetItem', tableName, () =>
       context.client.send(
         new BatchGetCommand({
-          RequestItems: { [tableName]: { Keys: requested, ConsistentRead: true, ...shape } },
+          RequestItems: {
+            [tableName]: { Keys: requested, ConsistentRead: consistency === 'strong', ...shape },
+          },
         }),
       ),
     );

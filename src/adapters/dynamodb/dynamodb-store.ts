@@ -21,7 +21,7 @@ import {
 } from '../../core/pipeline/ports.ts';
 import type { Signal } from '../../core/signals/types.ts';
 import type { Link } from '../../core/topology/links.ts';
-import { memberSubjectsOf } from '../../core/topology/members.ts';
+import { subjectPartitionsOf } from '../../core/topology/members.ts';
 import { HOUR_MINUTES, type TrafficMinute } from '../../core/traffic/traffic.ts';
 import {
   batchGetAll,
@@ -68,6 +68,8 @@ import { decodeTraffic, decodeTrafficMinutes } from './traffic-codec.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_REMEMBERED_STATES = 1_000;
+/** Scopes whose last committed version a consumer keeps (a few hundred bytes each at most). */
+const MAX_REMEMBERED_COMMITS = 10_000;
 /**
  * A scope's history holds only the hours inside its horizon (and those not yet expired by TTL):
  * a week of hours is far past any horizon, and a cap a Query can state.
@@ -213,15 +215,16 @@ export class DynamoDbIncidentStore implements IncidentStore {
   }
 
   /**
-   * Under each subject that can be a scope's member (never an execution: members.ts), packed: one
-   * item per partition and 10 minutes of event time (context-packs.ts).
+   * Under each subject that can join a scope later (never an execution or a state machine:
+   * `subjectPartitionsOf`), packed: one item per partition and 10 minutes of event time
+   * (context-packs.ts).
    */
   async saveSignals(signals: readonly Signal[]): Promise<void> {
     const filings: ContextFiling[] = [];
     for (const signal of signals) {
       const contextClass = contextClassOf(signal);
       if (contextClass === undefined) continue;
-      for (const subject of memberSubjectsOf(signal))
+      for (const subject of subjectPartitionsOf(signal))
         filings.push({ pk: contextPk(contextClass, subject), signal });
     }
     await this.fileContext(filings);
@@ -318,16 +321,45 @@ export class DynamoDbIncidentStore implements IncidentStore {
       );
   }
 
-  /** The STATE items of a batch's scopes in one BatchGetItem per hundred, strongly consistent. */
+  /**
+   * The STATE items of a batch's scopes in one BatchGetItem per hundred, eventually consistent:
+   * half the read units of a strong read, and on a fleet this read is a third of a batch's bill.
+   * A stale item is never acted on: every commit is conditional on the version it was planned
+   * against, so a plan made from a stale item conflicts and the scope reloads strongly
+   * (`loadScope`) and decides again (docs/architecture.md, "What a batch costs"). The one
+   * staleness that would make such conflicts routine, this consumer missing its own last commit
+   * of a scope, is re-read strongly up front.
+   */
   async loadScopes(stateMachineArns: readonly string[]): Promise<ReadonlyMap<string, ScopeState>> {
-    const items = await batchGetAll(this.context, stateMachineArns.map(scopeStateKey));
-    const found = new Map(
-      items.map((raw) => {
+    const found = new Map<string, ScopeStateItem>();
+    const take = (raws: readonly RawItem[]) => {
+      for (const raw of raws) {
         const item = parseScopeStateItem(raw);
-        return [item.stateMachineArn, item] as const;
-      }),
+        found.set(item.stateMachineArn, item);
+      }
+    };
+    take(await batchGetAll(this.context, stateMachineArns.map(scopeStateKey), undefined, 'eventual'));
+    const behindOwnCommit = stateMachineArns.filter(
+      (arn) => (found.get(arn)?.version ?? 0) < (this.committedVersions.get(arn) ?? 0),
     );
+    if (behindOwnCommit.length > 0) take(await batchGetAll(this.context, behindOwnCommit.map(scopeStateKey)));
     return new Map(stateMachineArns.map((arn) => [arn, this.scopeStateOf(arn, found.get(arn))]));
+  }
+
+  /**
+   * The version this consumer's last commit of each scope left, so an eventually consistent
+   * bulk read that has not caught up with it is read again strongly. Bounded like `loaded`: a
+   * forgotten entry only risks one conflict and retry.
+   */
+  private readonly committedVersions = new Map<string, number>();
+
+  private rememberCommit(stateMachineArn: string, version: number): void {
+    this.committedVersions.delete(stateMachineArn);
+    this.committedVersions.set(stateMachineArn, version);
+    if (this.committedVersions.size > MAX_REMEMBERED_COMMITS) {
+      const oldest = this.committedVersions.keys().next();
+      if (oldest.done !== true) this.committedVersions.delete(oldest.value);
+    }
   }
 
   private scopeStateOf(stateMachineArn: string, item: ScopeStateItem | undefined): ScopeState {
@@ -416,13 +448,18 @@ export class DynamoDbIncidentStore implements IncidentStore {
     const [statePut, ...others] = only ?? [];
     // A commit of the summary alone (healthy traffic, no incident changed) is one conditional
     // PutItem: a one-action transaction would cost twice the write capacity.
-    if (more.length === 0 && others.length === 0 && statePut?.Put !== undefined)
-      return this.conditionalPut(statePut.Put);
+    if (more.length === 0 && others.length === 0 && statePut?.Put !== undefined) {
+      const outcome = await this.conditionalPut(statePut.Put);
+      if (outcome === 'committed') this.rememberCommit(stateMachineArn, expectedVersion + 1);
+      return outcome;
+    }
     for (const actions of plan.transactions) {
       // A split commit that loses the race after its first part reports a conflict too: the
       // caller then re-derives against the newer version and writes whatever is still missing.
       if ((await this.transact(actions)) === 'conflict') return 'conflict';
     }
+    // Each part of a split commit moves the version on by one (scope-commit.ts).
+    this.rememberCommit(stateMachineArn, expectedVersion + plan.transactions.length);
     return 'committed';
   }
 

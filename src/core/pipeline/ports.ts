@@ -131,9 +131,9 @@ export interface IncidentStore {
   linksTo(resources: readonly string[]): Promise<Link[]>;
   saveLinks(links: readonly Link[]): Promise<void>;
   /**
-   * Keeps each signal under each of its subjects that can be a scope's member (`memberSubjectsOf`:
-   * not its execution), filed by `contextClassOf(signal)`. Healthy runs are never passed here: they
-   * live in the scope's traffic summary.
+   * Keeps each signal under each of its subjects that can join a scope later (`subjectPartitionsOf`:
+   * not its execution, not its state machine), filed by `contextClassOf(signal)`. Healthy runs are
+   * never passed here: they live in the scope's traffic summary.
    */
   saveSignals(signals: readonly Signal[]): Promise<void>;
   /** Keeps each signal under the scope it was assigned to as well, filed by class like `saveSignals`. */

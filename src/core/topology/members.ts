@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseExecutionArn } from '../arn.ts';
+import { isStateMachineArn } from './links.ts';
 
 /**
  * Whether a subject can ever be a member of a scope: every subject but an execution. A scope's
@@ -9,9 +10,19 @@ import { parseExecutionArn } from '../arn.ts';
  */
 export const canBeMember = (subject: string): boolean => parseExecutionArn(subject) === undefined;
 
-/** The subjects a signal is filed under: those that can be a scope's members. */
+/** A signal's subjects that can be a scope's members. */
 export const memberSubjectsOf = (signal: { readonly subjects: readonly string[] }): string[] =>
   signal.subjects.filter(canBeMember);
+
+/**
+ * The subjects a signal is filed under besides its scopes: its members but state machines
+ * (docs/architecture.md, "Packed context"). A member's own partition is read only to complete a
+ * scope it joins later; a state machine joins no other scope that way, because a walk from it ends
+ * at it (graph.ts), and every signal naming it is filed under its scope's partition in the same
+ * batch. Its subject partition would be written with every batch and duplicate that one.
+ */
+export const subjectPartitionsOf = (signal: { readonly subjects: readonly string[] }): string[] =>
+  memberSubjectsOf(signal).filter((subject) => !isStateMachineArn(subject));
 
 /**
  * Names the set of subjects a scope's context was filed for (docs/architecture.md, "Reading a

@@ -14,10 +14,13 @@ import type { Signal } from '../../../src/core/signals/types.ts';
 import { EMPTY_TRAFFIC } from '../../../src/core/traffic/traffic.ts';
 import { DeterministicStoreError } from '../../../src/errors.ts';
 import {
+  alarmArn,
   alarmState,
   apiCall,
+  compositeConfiguration,
   execution,
   executionArn,
+  functionArn,
   metricAlarmConfiguration,
   minutes,
   stateMachineArn,
@@ -59,10 +62,14 @@ async function freshStore(options: DynamoDbStoreConfig['options'] = {}) {
 
 const ids = (signals: readonly Signal[]) => signals.map((signal) => signal.signalId).sort();
 const failed = (id: string, atMs: number) => execution(id, atMs, 'FAILED', { error: 'E' });
+/** Reads of the state machine's scope partition, where its runs and calls are filed. */
 const range = (contextClass: ContextClass, fromMs: number, toMs?: number): ContextRange =>
   toMs === undefined
-    ? { subjects: [MACHINE], contextClass, fromMs }
-    : { subjects: [MACHINE], contextClass, fromMs, toMs };
+    ? { scope: MACHINE, contextClass, fromMs }
+    : { scope: MACHINE, contextClass, fromMs, toMs };
+/** Files signals under the state machine's scope, as a batch that assigned them there does. */
+const keep = (store: DynamoDbIncidentStore, signals: readonly Signal[]) =>
+  store.fileUnderScopes(signals.map((signal) => ({ stateMachineArn: MACHINE, signal })));
 
 /** A context item as versions before context classes wrote it: every class under `CTX#`. */
 function legacyContextItem(subject: string, signal: Signal): Record<string, unknown> {
@@ -83,7 +90,7 @@ describe('contextBetween on DynamoDB Local', () => {
     const { store } = await freshStore();
     const from = minutes(0);
     const to = minutes(10);
-    await store.saveSignals([
+    await keep(store, [
       failed('before', from - 1),
       failed('on-from', from),
       failed('inside', from + 1),
@@ -110,13 +117,14 @@ describe('contextBetween on DynamoDB Local', () => {
 
   it('keeps the classes apart, and returns a signal kept under several subjects once', async () => {
     const { store } = await freshStore();
+    // A composite alarm's signal names it and its child: kept under both, read once.
     const alarm = alarmState(
       'alarm',
       minutes(1),
-      'errors',
+      'checkout',
       'ALARM',
       'OK',
-      metricAlarmConfiguration('AWS/Lambda', {}),
+      compositeConfiguration(['errors']),
     );
     const signals = [
       failed('failed', minutes(1)),
@@ -130,20 +138,28 @@ describe('contextBetween on DynamoDB Local', () => {
       alarm,
     ];
     await store.saveSignals(signals);
-    const subjects = [MACHINE, executionArn('ok'), executionArn('failed'), alarm.alarmArn];
+    await keep(store, signals);
     const read = async (contextClass: ContextClass) =>
-      (await store.contextBetween({ subjects, contextClass, fromMs: minutes(0) })).signals;
+      (await store.contextBetween(range(contextClass, minutes(0)))).signals;
 
     expect(await read('decisive')).toHaveLength(3);
     expect(ids(await read('decisive'))).toEqual(['alarm', 'failed', 'timed-out']);
     // Healthy runs are not context: they live in the scope's traffic summary.
     expect(ids(await read('decisive'))).not.toContain('ok');
     expect(await read('api-call')).toEqual([signals[4]]);
+    const bySubjects = async (subjects: readonly string[]) =>
+      (await store.contextBetween({ subjects, contextClass: 'decisive', fromMs: minutes(0) })).signals;
+    expect(ids(await bySubjects([alarmArn('checkout'), alarmArn('errors')]))).toEqual(['alarm']);
+    // Nothing under a run's execution or its state machine: the scope partition holds those.
+    expect(await bySubjects([MACHINE, executionArn('failed'), executionArn('ok')])).toEqual([]);
   });
 
   it('says complete: false when the cap cuts a read, keeping the newest, and true when it does not', async () => {
     const { store } = await freshStore({ maxContextItemsPerRead: 3 });
-    await store.saveSignals([0, 1, 2, 3, 4].map((n) => execution(`ok-${n}`, minutes(n), 'FAILED')));
+    await keep(
+      store,
+      [0, 1, 2, 3, 4].map((n) => execution(`ok-${n}`, minutes(n), 'FAILED')),
+    );
 
     const cut = await store.contextBetween(range('decisive', minutes(0)));
     expect(cut.complete).toBe(false);
@@ -152,15 +168,9 @@ describe('contextBetween on DynamoDB Local', () => {
     const exactly = await store.contextBetween(range('decisive', minutes(2)));
     expect(exactly).toMatchObject({ complete: true });
     expect(ids(exactly.signals)).toEqual(['ok-2', 'ok-3', 'ok-4']);
-    // The cap is per subject: two subjects of three items each are read whole.
-    const perSubject = await store.contextBetween({
-      subjects: [executionArn('ok-0'), executionArn('ok-1'), MACHINE],
-      contextClass: 'decisive',
-      fromMs: minutes(0),
-      toMs: minutes(2),
-    });
-    expect(perSubject.complete).toBe(true);
-    expect(ids(perSubject.signals)).toEqual(['ok-0', 'ok-1', 'ok-2']);
+    const bounded = await store.contextBetween(range('decisive', minutes(0), minutes(2)));
+    expect(bounded.complete).toBe(true);
+    expect(ids(bounded.signals)).toEqual(['ok-0', 'ok-1', 'ok-2']);
   });
 
   it('reads context written before classes as decisive, whatever its kind, and only there', async () => {
@@ -170,17 +180,31 @@ describe('contextBetween on DynamoDB Local', () => {
     const oldCall = apiCall('old-call', minutes(3), 'UpdateStateMachine', userActor('alice'), {
       stateMachine: 'orders',
     });
-    for (const signal of [oldFailure, oldSuccess, oldCall]) await put(legacyContextItem(MACHINE, signal));
-    const newFailure = failed('new-failed', minutes(4));
+    // Under a function's partition, which new signals naming it are filed under too.
+    const FUNCTION = functionArn('charge-card');
+    for (const signal of [oldFailure, oldSuccess, oldCall]) await put(legacyContextItem(FUNCTION, signal));
+    const newFailure = alarmState(
+      'new-failed',
+      minutes(4),
+      'errors',
+      'ALARM',
+      'OK',
+      metricAlarmConfiguration('AWS/Lambda', {}),
+    );
     const newCall = apiCall('new-call', minutes(5), 'StopExecution', userActor('bob'), {
       stateMachine: 'orders',
     });
-    await store.saveSignals([newFailure, newCall]);
+    await store.saveSignals([
+      { ...newFailure, subjects: [FUNCTION] },
+      { ...newCall, subjects: [FUNCTION, MACHINE] },
+    ]);
+    const ofFunction = (contextClass: ContextClass) =>
+      store.contextBetween({ subjects: [FUNCTION], contextClass, fromMs: minutes(0) });
 
-    const decisive = await store.contextBetween(range('decisive', minutes(0)));
+    const decisive = await ofFunction('decisive');
     expect(ids(decisive.signals)).toEqual(['new-failed', 'old-call', 'old-failed', 'old-ok']);
     expect(decisive.signals.find((signal) => signal.signalId === 'old-call')).toEqual(oldCall);
-    expect((await store.contextBetween(range('api-call', minutes(0)))).signals).toEqual([newCall]);
+    expect((await ofFunction('api-call')).signals).toEqual([{ ...newCall, subjects: [FUNCTION, MACHINE] }]);
   });
 
   it('refuses a stored signal it cannot parse as a deterministic error naming the item key', async () => {
@@ -192,7 +216,11 @@ describe('contextBetween on DynamoDB Local', () => {
       type: 'SIGNAL',
       signal: JSON.stringify({ kind: 'metric', note: 'hush' }),
     });
-    const failure = store.contextBetween(range('decisive', minutes(0)));
+    const failure = store.contextBetween({
+      subjects: [MACHINE],
+      contextClass: 'decisive',
+      fromMs: minutes(0),
+    });
     await expect(failure).rejects.toBeInstanceOf(DeterministicStoreError);
     await expect(failure).rejects.toThrow(`Malformed signal item (pk=CTX#${MACHINE}, sk=${sk})`);
     await expect(failure).rejects.not.toThrow(/hush/);

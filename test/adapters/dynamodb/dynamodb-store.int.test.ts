@@ -71,47 +71,58 @@ async function runPipeline(store: IncidentStore, signals: readonly Signal[]) {
 }
 
 describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contract', () => {
-  it('keeps each signal under each subject, filed by class, and reads it back once per range', async () => {
+  it('keeps each signal under each subject that can join a scope, filed by class, and reads it back once per range', async () => {
     const { store, partition } = await freshStore();
-    const early = execution('early', minutes(-10), 'FAILED', { error: 'E', cause: 'boom' });
-    const onTheBound = execution('bound', minutes(0), 'FAILED');
-    const call = apiCall('stop', minutes(5), 'StopExecution', userActor('bob'), {
-      stateMachine: 'orders',
-      execution: 'bound',
-    });
-    await store.saveSignals([early, onTheBound, call]);
+    const errors = metricAlarmConfiguration('AWS/Lambda', { FunctionName: 'charge-card' });
+    const early = alarmState('early', minutes(-10), 'errors', 'ALARM', 'OK', errors);
+    const onTheBound = alarmState('bound', minutes(0), 'errors', 'OK', 'ALARM', errors);
+    const failed = execution('failed', minutes(1), 'FAILED');
+    // A call naming a function besides its state machine (as a definition's resources do).
+    const call = {
+      ...apiCall('update', minutes(5), 'UpdateStateMachine', userActor('bob'), { stateMachine: 'orders' }),
+      subjects: [functionArn('charge-card'), stateMachineArn()],
+    };
+    await store.saveSignals([early, onTheBound, failed, call]);
     await store.saveSignals([call]); // idempotent
 
     const decisive = { contextClass: 'decisive' as const, fromMs: minutes(0) };
-    const bySubjects = await store.contextBetween({
-      ...decisive,
-      subjects: [stateMachineArn(), executionArn('bound')],
-    });
+    const bySubjects = await store.contextBetween({ ...decisive, subjects: [alarmArn('errors')] });
     expect(bySubjects).toEqual({ signals: [onTheBound], complete: true });
     const calls = await store.contextBetween({
-      subjects: [stateMachineArn(), executionArn('bound')],
+      subjects: [functionArn('charge-card')],
       contextClass: 'api-call',
       fromMs: minutes(0),
     });
     expect(calls).toEqual({ signals: [call], complete: true });
     expect(
-      (await store.contextBetween({ ...decisive, subjects: [stateMachineArn()], fromMs: minutes(-10) }))
+      (await store.contextBetween({ ...decisive, subjects: [alarmArn('errors')], fromMs: minutes(-10) }))
         .signals,
     ).toHaveLength(2);
     expect(
-      await store.contextBetween({ ...decisive, subjects: [executionArn('early')], fromMs: minutes(-9) }),
+      await store.contextBetween({
+        ...decisive,
+        subjects: [alarmArn('errors')],
+        fromMs: minutes(-9),
+        toMs: minutes(-1),
+      }),
     ).toEqual({ signals: [], complete: true });
-    expect(await store.contextBetween({ ...decisive, subjects: [stateMachineArn('unknown')] })).toEqual({
-      signals: [],
-      complete: true,
-    });
+    // Never under a state machine or an execution: the scope's own partition holds those
+    // (subjectPartitionsOf), and fileUnderScopes files them there.
+    for (const subject of [stateMachineArn(), executionArn('failed')]) {
+      expect(await store.contextBetween({ ...decisive, subjects: [subject], fromMs: minutes(-60) })).toEqual({
+        signals: [],
+        complete: true,
+      });
+    }
+    expect(await partition(`CTX#${stateMachineArn()}`)).toEqual([]);
+    expect(await partition(`CTXA#${stateMachineArn()}`)).toEqual([]);
 
     // Packed: per partition, one item per ten minutes of event time, written once however often.
     const packs = async (pk: string) => {
       const items = await partition(pk);
       return items.map((item) => ({ item, signals: signalsOfContextItem(item) }));
     };
-    const decisivePacks = await packs(`CTX#${stateMachineArn()}`);
+    const decisivePacks = await packs(`CTX#${alarmArn('errors')}`);
     expect(decisivePacks.map(({ signals }) => signals.map((s) => s.signalId))).toEqual([
       ['early'],
       ['bound'],
@@ -122,7 +133,7 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
     expect(earlyPack?.signals).toEqual([early]);
     // TTL runs from the later of event time and now: these events are older than the clock.
     expect(earlyPack?.item.expiresAt).toBe(Math.floor(NOW / 1000) + 14 * DAY_S);
-    const callPacks = await packs(`CTXA#${stateMachineArn()}`);
+    const callPacks = await packs(`CTXA#${functionArn('charge-card')}`);
     expect(callPacks.map(({ signals }) => signals)).toEqual([[call]]);
   });
 
@@ -641,6 +652,65 @@ describe('commits under pressure', () => {
     const [stored] = await new IncidentQueries({ client: local.documentClient, tableName }).listIncidents();
     expect(stored).toMatchObject({ status: 'RESOLVED', counts: { FAILED: 3, SUCCEEDED: 1 } });
     expect(stored?.id).toBe(expected[0]?.id);
+  });
+});
+
+describe('eventually consistent scope reads', () => {
+  /**
+   * DynamoDB Local is always consistent, so staleness is made here: an eventually consistent
+   * BatchGetItem through this client sees no item at all, as a read that has not caught up yet.
+   */
+  const staleBulkReads = () => {
+    const client = localClient(local.endpoint);
+    let staleReads = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { RequestItems?: Record<string, { ConsistentRead?: boolean }> };
+        const eventual =
+          context.commandName === 'BatchGetItemCommand' &&
+          Object.values(input.RequestItems ?? {}).some((request) => request.ConsistentRead !== true);
+        if (!eventual) return next(args);
+        staleReads += 1;
+        return { output: { Responses: {}, UnprocessedKeys: {}, $metadata: {} }, response: {} };
+      },
+      { step: 'initialize', name: 'staleBulkReads' },
+    );
+    return { document: DynamoDBDocumentClient.from(client), staleReads: () => staleReads };
+  };
+  const outcomeOf = (report: Awaited<ReturnType<typeof runPipeline>>) => report.scopes[0]?.outcome;
+  const firstBatch = [execution('run-1', minutes(0), 'FAILED'), execution('run-2', minutes(1), 'FAILED')];
+  const secondBatch = [execution('run-3', minutes(2), 'FAILED'), execution('ok', minutes(6), 'SUCCEEDED')];
+
+  it('re-reads strongly a scope whose own last commit the bulk read missed, so it does not conflict', async () => {
+    const tableName = await local.createTable();
+    const stale = staleBulkReads();
+    const store = new DynamoDbIncidentStore({ client: stale.document, tableName, clock: () => NOW });
+
+    expect(outcomeOf(await runPipeline(store, firstBatch))).toMatchObject({ ok: true, attempts: 1 });
+    expect(outcomeOf(await runPipeline(store, secondBatch))).toMatchObject({ ok: true, attempts: 1 });
+
+    expect(stale.staleReads()).toBe(2);
+    const memory = new MemoryIncidentStore();
+    await runPipeline(memory, [...firstBatch, ...secondBatch]);
+    expect((await store.loadScope(stateMachineArn())).incidents).toEqual(memory.allIncidents().map(summary));
+  });
+
+  it('never commits a plan made from a stale state: it conflicts, reloads strongly and decides again', async () => {
+    const tableName = await local.createTable();
+    const writer = new DynamoDbIncidentStore({ client: local.documentClient, tableName, clock: () => NOW });
+    expect(outcomeOf(await runPipeline(writer, firstBatch))).toMatchObject({ ok: true, attempts: 1 });
+    // Another consumer, which has not seen the scope: its bulk read shows no state at all.
+    const stale = staleBulkReads();
+    const other = new DynamoDbIncidentStore({ client: stale.document, tableName, clock: () => NOW });
+
+    expect(outcomeOf(await runPipeline(other, secondBatch))).toMatchObject({ ok: true, attempts: 2 });
+
+    expect(stale.staleReads()).toBe(1);
+    const memory = new MemoryIncidentStore();
+    await runPipeline(memory, [...firstBatch, ...secondBatch]);
+    const loaded = await writer.loadScope(stateMachineArn());
+    expect(loaded.incidents).toEqual(memory.allIncidents().map(summary));
+    expect(loaded.digests).toEqual((await memory.loadScope(stateMachineArn())).digests);
   });
 });
 

@@ -45,12 +45,13 @@ const keysOf = (call: FakeCall | undefined): unknown => {
 };
 
 /**
- * Thirty failed runs, each in ten minutes of its own: filed under their state machine only (never
- * under their execution), thirty context packs, two BatchWriteItem requests.
+ * Thirty failed runs, each in ten minutes of its own, filed under their scope (as a batch does
+ * once it assigned them there): thirty context packs, two BatchWriteItem requests.
  */
-const signals = Array.from({ length: 30 }, (_, index) =>
-  execution(`run-${index}`, minutes(index * 10), 'FAILED'),
-);
+const filings = Array.from({ length: 30 }, (_, index) => ({
+  stateMachineArn: stateMachineArn(),
+  signal: execution(`run-${index}`, minutes(index * 10), 'FAILED'),
+}));
 
 const stateItem = (version: number) =>
   marshall({
@@ -73,7 +74,7 @@ describe('DynamoDbIncidentStore bulk writes', () => {
       firstReply = false;
       return { body: { UnprocessedItems: { [TABLE]: requestsOf(call).slice(0, 3) } } };
     });
-    await store.saveSignals(signals);
+    await store.fileUnderScopes(filings);
 
     expect(calls.map((call) => [call.operation, requestsOf(call).length])).toEqual([
       ['BatchWriteItem', 25],
@@ -90,7 +91,7 @@ describe('DynamoDbIncidentStore bulk writes', () => {
       (call) => ({ body: { UnprocessedItems: { [TABLE]: requestsOf(call).slice(0, 2) } } }),
       3,
     );
-    const failure = store.saveSignals(signals.slice(0, 2));
+    const failure = store.fileUnderScopes(filings.slice(0, 2));
     await expect(failure).rejects.toBeInstanceOf(TransientStoreError);
     await expect(failure).rejects.toThrow(
       'BatchWriteItem on table incidents: 2 item(s) still unprocessed after 3 attempts (throttled)',
@@ -319,8 +320,8 @@ describe('DynamoDbIncidentStore reads', () => {
     });
 
   it('reads a context range per subject of the class: newest first, consistent, page by page', async () => {
-    const [first, second] = signals;
-    if (first === undefined || second === undefined) throw new Error('signals are built above');
+    const [first, second] = filings.map((filing) => filing.signal);
+    if (first === undefined || second === undefined) throw new Error('filings are built above');
     const { store, calls } = storeOn((call) => {
       const start = call.input.ExclusiveStartKey;
       return start === undefined
