@@ -85,10 +85,12 @@ export function trafficPolicyOf(config: CorrelationConfig): TrafficPolicy {
   return {
     allowedLatenessMs: config.allowedLatenessMs,
     horizonMs: config.contextHorizonMs,
-    // Only closed minutes move, and the newest whole closed hour stays: an hour past the lateness.
+    // Every whole hour closes and moves as soon as the lateness is past it, one at a time: the
+    // state is written with every batch that touches the scope, tens of times an hour on a fleet,
+    // while moving an hour costs one transaction (docs/architecture.md, "Traffic history").
     // An unbounded lateness (offline correlation) keeps every minute on the state.
-    keepOnStateMs: config.allowedLatenessMs + 60 * MINUTE,
-    archiveHoursAtOnce: 4,
+    keepOnStateMs: config.allowedLatenessMs,
+    archiveHoursAtOnce: 1,
     rememberedSignals: config.limits.rememberedHealthySignals,
   };
 }
