@@ -85,12 +85,13 @@ export function trafficPolicyOf(config: CorrelationConfig): TrafficPolicy {
   return {
     allowedLatenessMs: config.allowedLatenessMs,
     horizonMs: config.contextHorizonMs,
-    // Every whole hour closes and moves as soon as the lateness is past it, one at a time: the
-    // state is written with every batch that touches the scope, tens of times an hour on a fleet,
-    // while moving an hour costs one transaction (docs/architecture.md, "Traffic history").
+    // A whole hour may move as soon as the lateness is past it, and does once the closed hours
+    // hold an hour of minutes: the state is written with every batch that touches the scope, tens
+    // of times an hour on a fleet, while moving hours costs one transaction, worth it for many
+    // minutes, not for a quiet scope's few (docs/architecture.md, "Traffic history").
     // An unbounded lateness (offline correlation) keeps every minute on the state.
     keepOnStateMs: config.allowedLatenessMs,
-    archiveHoursAtOnce: 1,
+    archiveAtMinutes: 60,
     rememberedSignals: config.limits.rememberedHealthySignals,
   };
 }

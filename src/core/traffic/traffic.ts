@@ -85,10 +85,11 @@ export interface TrafficPolicy {
    */
   readonly keepOnStateMs: number;
   /**
-   * Hours move only this many at a time: moving them makes the commit a transaction, which bills
-   * the STATE item twice, so a scope pays that once per this many hours rather than every hour.
+   * Closed hours move only once together they hold at least this many minutes with traffic:
+   * moving them makes the commit a transaction, which bills the STATE item twice, and is worth it
+   * only when the minutes it takes off are many (a busy hour), not a quiet scope's few.
    */
-  readonly archiveHoursAtOnce: number;
+  readonly archiveAtMinutes: number;
   /**
    * At most this many ids are remembered. Past it the oldest open minutes close early: the state
    * stays bounded and a redelivery is still never counted twice, only treated as late sooner.
@@ -139,7 +140,7 @@ export function foldTraffic(
     }
     const ids = seen.get(minute) ?? new Set<string>();
     const id = rememberedId(signal);
-    if (ids.has(id)) {
+    if (ids.has(id) || ids.has(rememberedIdBefore(signal))) {
       duplicates++;
       continue;
     }
@@ -162,7 +163,9 @@ export function foldTraffic(
   // The boundary only moves forward (the open minutes and the watermark do), so an hour moves once.
   const due = archiveBoundary(openFromMinute, watermarkMs, policy);
   const eligible = hoursOf(kept.filter(([minute]) => minute < due));
-  const boundary = eligible.length >= policy.archiveHoursAtOnce ? due : Number.NEGATIVE_INFINITY;
+  const eligibleMinutes = eligible.reduce((sum, hour) => sum + hour.minutes.length, 0);
+  const boundary =
+    eligible.length > 0 && eligibleMinutes >= policy.archiveAtMinutes ? due : Number.NEGATIVE_INFINITY;
   const archived = Number.isFinite(boundary) ? eligible : [];
   const historyBefore =
     archived.length > 0
@@ -261,13 +264,30 @@ function addRun(known: TrafficMinute | undefined, minute: number, signal: Signal
 }
 
 /**
- * What is remembered of a folded signal: the body digest of its id (48 bits). Two different events
- * of one state machine in one minute sharing it is about one in 10^10 at 2 runs a second.
+ * What is remembered of a folded signal: 32 bits of the body digest of its id. The ids are most of
+ * a quiet scope's STATE item, which is written with nearly every batch and billed by the kilobyte
+ * (docs/architecture.md, "What a batch costs"), and random bits do not compress. Ids are compared
+ * within one minute of one scope only, so a false match needs two different healthy signals of a
+ * scope in the same minute sharing 32 bits: about n²/2^33 a minute with n signals in it, one
+ * healthy run uncounted (a count one short, a resolution no earlier) in about 100 days of a state
+ * machine at 2 runs a second.
  */
 function rememberedId(signal: Signal): string {
+  return digestOf(signal, 8);
+}
+
+/**
+ * The 48 bits engines before kept: a summary written by one still holds them for its open minutes,
+ * so a redelivery of a signal it folded is recognized across the upgrade.
+ */
+function rememberedIdBefore(signal: Signal): string {
+  return digestOf(signal, 12);
+}
+
+function digestOf(signal: Signal, hexChars: number): string {
   const hash = signal.signalId.lastIndexOf('#');
   // Ids built by hand (tests, tools) may have no digest: then the whole id is what is remembered.
-  return hash === -1 ? signal.signalId : signal.signalId.slice(hash + 1, hash + 13);
+  return hash === -1 ? signal.signalId : signal.signalId.slice(hash + 1, hash + 1 + hexChars);
 }
 
 /** Healthy traffic as incidents ask about it. `runsBetween` counts whole minutes (see below). */
@@ -330,7 +350,7 @@ export function summarizeTraffic(signals: readonly Signal[]): HealthyTraffic {
     allowedLatenessMs: Number.POSITIVE_INFINITY,
     horizonMs: Number.POSITIVE_INFINITY,
     keepOnStateMs: Number.POSITIVE_INFINITY,
-    archiveHoursAtOnce: 1,
+    archiveAtMinutes: 1,
     rememberedSignals: Number.POSITIVE_INFINITY,
   };
   return trafficView(foldTraffic(EMPTY_TRAFFIC, signals, unbounded).state);

@@ -18,7 +18,7 @@ const POLICY: TrafficPolicy = {
   allowedLatenessMs: 10 * MINUTE_MS,
   horizonMs: 24 * 60 * MINUTE_MS,
   keepOnStateMs: Number.POSITIVE_INFINITY,
-  archiveHoursAtOnce: 1,
+  archiveAtMinutes: 1,
   rememberedSignals: 4_096,
 };
 
@@ -48,6 +48,23 @@ describe('folding healthy runs into per-minute summaries', () => {
     const again = foldTraffic(first.state, [run], POLICY);
     expect(again).toMatchObject({ duplicates: 1, late: 0, changed: false });
     expect(again.state).toEqual(first.state);
+  });
+
+  it("remembers 32 bits of a signal's body digest, and still knows the 48 bits an earlier engine kept", () => {
+    const digest = 'a1b2c3d4e5f60718293a4b5c';
+    const run = { ...ok('a', minutes(0)), signalId: `evt-1#${digest}` };
+    const folded = foldTraffic(EMPTY_TRAFFIC, [run], POLICY);
+    expect(folded.state.seen).toEqual([[minuteOf(minutes(0)), [digest.slice(0, 8)]]]);
+    // Given a summary written before, holding the 48-bit form, when the signal is redelivered,
+    // then it is a duplicate, not a second run.
+    const before: TrafficState = {
+      ...folded.state,
+      seen: [[minuteOf(minutes(0)), [digest.slice(0, 12)]]],
+    };
+    expect(foldTraffic(before, [run], POLICY)).toMatchObject({ duplicates: 1, folded: [], changed: false });
+    // A different body in the same minute is a different run, whatever its event id.
+    const other = { ...ok('b', minutes(0)), signalId: `evt-1#b1b2c3d4e5f60718293a4b5c` };
+    expect(foldTraffic(folded.state, [other], POLICY).folded).toEqual([other]);
   });
 
   it('counts a run later than the allowed lateness as late and folds nothing of it', () => {
@@ -165,15 +182,27 @@ describe('moving closed hours to the traffic history', () => {
     expect(restored.minutes).toEqual(whole.minutes);
   });
 
-  it('moves hours only as many at once as the policy says, and then all that are due', () => {
-    // Given hours moving three at a time, when two are due, nothing moves; when three are, all three do.
-    const policy: TrafficPolicy = { ...ARCHIVING, archiveHoursAtOnce: 3 };
+  it('moves hours only once they hold as many minutes as the policy says, and then all that are due', () => {
+    // Given a run a minute and hours moving at 180 minutes, when two hours are due, nothing moves;
+    // when three are, all three do.
+    const policy: TrafficPolicy = { ...ARCHIVING, archiveAtMinutes: 180 };
     const early = foldTraffic(EMPTY_TRAFFIC, steady(3.5, 60_000), policy);
     expect(early.archived).toEqual([]);
     expect(early.state.minutes).toHaveLength(foldAll([steady(3.5, 60_000)]).minutes.length);
     const later = foldTraffic(early.state, steady(5, 60_000).slice(early.state.minutes.length * 2), policy);
     expect(later.archived.map(({ hour }) => hour)).toHaveLength(3);
     expect(later.state.historyBeforeMinute).toBe(later.state.minutes[0]?.[0]);
+  });
+
+  it("leaves a quiet scope's few minutes on the state, where moving them would cost more than it saves", () => {
+    // Given hours moving at an hour of minutes, when five hours of a run every 12 minutes are folded,
+    // then nothing moves; when a run a minute is, the closed hours do.
+    const policy: TrafficPolicy = { ...ARCHIVING, archiveAtMinutes: 60 };
+    const quiet = foldTraffic(EMPTY_TRAFFIC, steady(5, 12 * MINUTE_MS), policy);
+    expect(quiet.archived).toEqual([]);
+    expect(quiet.state.minutes).toHaveLength(25);
+    const busy = foldTraffic(EMPTY_TRAFFIC, steady(5, MINUTE_MS), policy);
+    expect(busy.archived.length).toBeGreaterThanOrEqual(3);
   });
 
   it('never moves an open minute, whatever the lateness', () => {
