@@ -25,6 +25,15 @@ export interface RetryPolicy {
   readonly random: () => number;
 }
 
+/** How long throttled keys are retried, unless a caller says otherwise. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 8,
+  baseDelayMs: 25,
+  maxDelayMs: 2_000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+};
+
 export interface TableContext {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;

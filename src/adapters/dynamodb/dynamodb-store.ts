@@ -26,6 +26,7 @@ import { HOUR_MINUTES, type TrafficMinute } from '../../core/traffic/traffic.ts'
 import {
   batchGetAll,
   batchPutAll,
+  DEFAULT_RETRY_POLICY,
   mapConcurrent,
   type QueryInput,
   queryAll,
@@ -121,13 +122,7 @@ export const DEFAULT_STORE_OPTIONS: DynamoDbStoreOptions = {
   maxLinksPerResource: 1_000,
   maxCachedLinkPartitions: 20_000,
   maxRecentIncidents: 50,
-  retry: {
-    maxAttempts: 8,
-    baseDelayMs: 25,
-    maxDelayMs: 2_000,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    random: Math.random,
-  },
+  retry: DEFAULT_RETRY_POLICY,
   itemLimits: DEFAULT_ITEM_LIMITS,
   transactionLimits: DEFAULT_TRANSACTION_LIMITS,
 };

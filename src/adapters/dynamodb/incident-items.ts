@@ -15,7 +15,9 @@ import {
   ItemType,
   incidentHeaderKey,
   incidentPk,
+  listingKey,
   openedGsiSk,
+  type StoredIncidentStatus,
   stateMachineGsiPk,
   statusGsiPk,
   TIMELINE_INDEX_SK,
@@ -25,12 +27,16 @@ import {
 } from './keys.ts';
 
 /**
- * The incident codec. An incident is stored as three kinds of items in its own partition:
+ * The incident codec. An incident is stored as four kinds of items in its own partition:
  * - the header (`HEAD`): every field but the timeline, as real attributes but its lists (one gzipped
- *   attribute, see `withPackedLists`), so the table's stream carries complete NEW/OLD images and
- *   the GSIs can list incidents; it also keeps `derivedDigest`,
- *   the `incidentDigest` of the incident as the engine handed it over, before any shrinking, so a
- *   shrunk header still compares equal to the derivation that produced it;
+ *   attribute, see `withPackedLists`), so the table's stream carries complete NEW/OLD images; it
+ *   also keeps `derivedDigest`, the `incidentDigest` of the incident as the engine handed it over,
+ *   before any shrinking, so a shrunk header still compares equal to the derivation that produced it;
+ * - the listing (`LIST`, `listingItem`): the index keys and the status, the only item the two GSIs
+ *   hold of an incident written by this engine. A header is rewritten at every change of its
+ *   incident and the indexes project whole items, so keeping it out of them saves two writes of its
+ *   kilobytes per change; the listing changes only with the status or the opening. Headers written
+ *   before listings carry the index keys themselves, and readers take either (incident-queries.ts);
  * - one item per timeline entry (`EVT#…`);
  * - the timeline index (`TIMELINE`): the sort keys of the entries that make up the current timeline,
  *   in order. The engine bounds and re-derives the timeline, so entries fall out of it (the middle
@@ -59,6 +65,7 @@ export interface HeaderMeta {
 
 export interface IncidentItems {
   readonly header: Item;
+  readonly listing: Item;
   /** `incidentDigest` of the incident as given, before shrinking: stored on the header. */
   readonly derivedDigest: string;
   readonly timelineIndex: Item;
@@ -96,6 +103,7 @@ export function incidentItems(
   const timelineKeys = fitted.kept.map(({ sk }) => sk);
   return {
     header: withPackedLists(headerItem(header, meta, shrunk || fitted.dropped > 0, derivedDigest)),
+    listing: listingItem(incident.id, incident.status, incident.openedAt, incident.stateMachineArn),
     derivedDigest,
     timelineIndex: {
       ...timelineIndexKey(incident.id),
@@ -124,20 +132,37 @@ function withPackedLists(item: Item): Item {
   return { ...rest, lists: gzipSync(JSON.stringify(lists), { level: 6 }) };
 }
 
+/**
+ * The item both indexes list an incident by: by status (`gsi1`) and by state machine (`gsi2`),
+ * newest opening first. Nothing else, so a listing is one write unit in the table and in each index.
+ */
+export function listingItem(
+  incidentId: string,
+  status: StoredIncidentStatus,
+  openedAt: string,
+  stateMachineArn: string,
+): Item {
+  const sortKey = openedGsiSk(openedAt, incidentId);
+  return {
+    ...listingKey(incidentId),
+    type: ItemType.listing,
+    status,
+    gsi1pk: statusGsiPk(status),
+    gsi1sk: sortKey,
+    gsi2pk: stateMachineGsiPk(stateMachineArn),
+    gsi2sk: sortKey,
+  };
+}
+
 function headerItem(
   header: IncidentHeaderFields,
   meta: HeaderMeta,
   shrunk: boolean,
   derivedDigest: string,
 ): Item {
-  const sortKey = openedGsiSk(header.openedAt, header.id);
   return withoutUndefined({
     ...incidentHeaderKey(header.id),
     type: ItemType.incident,
-    gsi1pk: statusGsiPk(header.status),
-    gsi1sk: sortKey,
-    gsi2pk: stateMachineGsiPk(header.stateMachineArn),
-    gsi2sk: sortKey,
     id: header.id,
     stateMachineArn: header.stateMachineArn,
     title: header.title,

@@ -2,14 +2,31 @@ import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { incidentStatusSchema, type StoredIncidentStatus } from '../../core/incident/read-model.ts';
 import type { TimelineEntry } from '../../core/incident/types.ts';
 import { CorrelatorError } from '../../errors.ts';
-import { type QueryInput, queryAll, type TableContext } from './batch-operations.ts';
+import {
+  batchGetAll,
+  DEFAULT_RETRY_POLICY,
+  type QueryInput,
+  queryAll,
+  type TableContext,
+} from './batch-operations.ts';
 import {
   parseIncidentHeader,
+  parseListingItem,
   parseQuarantineItem,
+  type RawItem,
   type StoredIncident,
   type StoredQuarantineEntry,
 } from './item-schemas.ts';
-import { dayOf, IndexName, isoTime, quarantinePk, stateMachineGsiPk, statusGsiPk } from './keys.ts';
+import {
+  dayOf,
+  IndexName,
+  ItemType,
+  incidentHeaderKey,
+  isoTime,
+  quarantinePk,
+  stateMachineGsiPk,
+  statusGsiPk,
+} from './keys.ts';
 import { readIncident } from './read-incident.ts';
 import { callDynamo } from './store-errors.ts';
 
@@ -71,8 +88,8 @@ export class IncidentQueries {
       client: config.client,
       tableName: config.tableName,
       concurrency: 2,
-      // Queries here are single requests; nothing is left unprocessed to retry.
-      retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, sleep: async () => undefined, random: () => 0 },
+      // The headers of listings are read in bulk, and a throttled bulk read leaves keys to retry.
+      retry: DEFAULT_RETRY_POLICY,
     };
     this.clock = config.clock ?? (() => Date.now());
     this.lookbackDays = config.quarantineLookbackDays ?? 30;
@@ -96,18 +113,10 @@ export class IncidentQueries {
       );
     }
     if (filter.status !== undefined) {
-      return this.queryIndex(
-        IndexName.byStatus,
-        ['gsi1pk', 'gsi1sk'],
-        statusGsiPk(filter.status),
-        since,
-        limit,
-      );
+      return this.byStatus(filter.status, since, limit);
     }
     const byStatus = await Promise.all(
-      incidentStatusSchema.options.map((status) =>
-        this.queryIndex(IndexName.byStatus, ['gsi1pk', 'gsi1sk'], statusGsiPk(status), since, limit),
-      ),
+      incidentStatusSchema.options.map((status) => this.byStatus(status, since, limit)),
     );
     return byStatus.flat().sort(newestFirst).slice(0, limit);
   }
@@ -154,6 +163,17 @@ export class IncidentQueries {
     return items.map(parseQuarantineItem);
   }
 
+  private byStatus(status: StoredIncidentStatus, since: string | undefined, limit: number) {
+    return this.queryIndex(
+      IndexName.byStatus,
+      ['gsi1pk', 'gsi1sk'],
+      statusGsiPk(status),
+      since,
+      limit,
+      status,
+    );
+  }
+
   private async queryIndex(
     indexName: string,
     [hashKey, rangeKey]: readonly [string, string],
@@ -164,18 +184,49 @@ export class IncidentQueries {
   ): Promise<StoredIncident[]> {
     const values: Record<string, unknown> = { ':pk': partition };
     if (since !== undefined) values[':since'] = since;
-    if (status !== undefined) values[':status'] = status;
+    // The status index's partitions are statuses already: a filter there would only cost.
+    const filtered = status !== undefined && indexName !== IndexName.byStatus;
+    if (filtered) values[':status'] = status;
     const input: QueryInput = {
       IndexName: indexName,
       KeyConditionExpression: `${hashKey} = :pk${since === undefined ? '' : ` AND ${rangeKey} >= :since`}`,
-      ...(status === undefined
-        ? {}
-        : { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }),
+      ...(filtered
+        ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }
+        : {}),
       ExpressionAttributeValues: values,
       ScanIndexForward: false,
     };
     const { items } = await queryAll(this.context, input, limit);
-    return items.map(parseIncidentHeader);
+    const headers = await this.headersOf(items);
+    return status === undefined ? headers : headers.filter((header) => header.status === status);
+  }
+
+  /**
+   * The headers an index query found, in its order. The indexes hold listings (incident-items.ts,
+   * `listingItem`), whose headers are read in one BatchGetItem per hundred, and headers written
+   * before listings, which carry their own index keys; an incident found both ways, as one
+   * rewritten since can be for the moment an index takes to catch up, is given once. The headers
+   * are read strongly, so they are at least as new as the listing that named them: a status query
+   * then keeps only the incidents that have that status in their header (`queryIndex`).
+   */
+  private async headersOf(items: readonly RawItem[]): Promise<StoredIncident[]> {
+    const listed = items
+      .filter((item) => item.type === ItemType.listing)
+      .map((item) => parseListingItem(item).incidentId);
+    const fetched = new Map(
+      (await batchGetAll(this.context, listed.map(incidentHeaderKey)))
+        .map(parseIncidentHeader)
+        .map((header) => [header.id, header]),
+    );
+    const headers = new Map<string, StoredIncident>();
+    for (const item of items) {
+      const header =
+        item.type === ItemType.listing
+          ? fetched.get(parseListingItem(item).incidentId)
+          : parseIncidentHeader(item);
+      if (header !== undefined && !headers.has(header.id)) headers.set(header.id, header);
+    }
+    return [...headers.values()];
   }
 }
 

@@ -11,7 +11,7 @@ import type { Signal } from '../../core/signals/types.ts';
 import { signalSchema } from '../../core/signals/types.ts';
 import type { Link } from '../../core/topology/links.ts';
 import { DeterministicStoreError } from '../../errors.ts';
-import { ItemType } from './keys.ts';
+import { INCIDENT_PREFIX, ItemType } from './keys.ts';
 
 /**
  * Everything read back from the table is parsed here, once, into the domain types: a malformed
@@ -198,6 +198,19 @@ function withHeaderLists(item: RawItem): RawItem {
 
 export const parseIncidentHeader = (item: RawItem): StoredIncident => parseIncidentHeaderItem(item).header;
 
+const listingItemSchema = z.object({
+  ...keyFields,
+  pk: z.string().startsWith(INCIDENT_PREFIX),
+  type: z.literal(ItemType.listing),
+  status: storedStatusSchema,
+});
+
+/** A listing (incident-items.ts, `listingItem`) names its incident by its partition. */
+export function parseListingItem(item: RawItem): { readonly incidentId: string } {
+  const { pk } = parseItem(listingItemSchema, item, 'incident listing');
+  return { incidentId: pk.slice(INCIDENT_PREFIX.length) };
+}
+
 /**
  * The JSON a binary attribute holds gzipped (packed lists, context packs). A fault names the item
  * (`what`) and the attribute, never the stored text.
@@ -261,6 +274,11 @@ const recentIncidentSchema = z.object({
    * Absent on entries written before it was kept here: the engine then rewrites the incident once.
    */
   digest: z.string().min(1).optional(),
+  /**
+   * The incident's listing (`LIST`) holds this status and opening, so a commit that changes
+   * neither does not write it. Absent on entries older than listings: their next commit writes one.
+   */
+  listed: z.literal(true).optional(),
 });
 
 export type RecentIncident = z.output<typeof recentIncidentSchema>;

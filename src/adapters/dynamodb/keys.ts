@@ -20,6 +20,7 @@ export interface ItemKey {
 /** The `type` attribute every item carries, so a scan or a stream record tells its kind at a glance. */
 export const ItemType = {
   incident: 'INCIDENT',
+  listing: 'LISTING',
   timeline: 'TIMELINE',
   timelineIndex: 'TIMELINE_INDEX',
   scope: 'SCOPE',
@@ -37,10 +38,15 @@ export const IndexName = { byStatus: 'byStatus', byStateMachine: 'byStateMachine
 /** Incidents a later derivation merged into another one keep their header under this status. */
 export type StoredIncidentStatus = IncidentStatus | 'SUPERSEDED';
 
-// Incident partition: the header, the timeline index and the timeline entries share `INC#<id>`,
-// so one Query on the partition returns the incident with its timeline.
+// Incident partition: the header, the listing, the timeline index and the timeline entries share
+// `INC#<id>`, so one Query on the partition returns the incident with its timeline.
 export const INCIDENT_PREFIX = 'INC#';
 export const HEAD_SK = 'HEAD';
+/**
+ * What the two indexes hold of an incident (incident-items.ts, `listingItem`): its keys and status,
+ * rewritten only when they change, so a header rewrite is not billed in both indexes too.
+ */
+export const LISTING_SK = 'LIST';
 /** Which timeline items are the incident's current timeline, in order (see incident-items.ts). */
 export const TIMELINE_INDEX_SK = 'TIMELINE';
 export const TIMELINE_SK_PREFIX = 'EVT#';
@@ -49,6 +55,10 @@ export const incidentPk = (incidentId: string): string => `${INCIDENT_PREFIX}${i
 export const incidentHeaderKey = (incidentId: string): ItemKey => ({
   pk: incidentPk(incidentId),
   sk: HEAD_SK,
+});
+export const listingKey = (incidentId: string): ItemKey => ({
+  pk: incidentPk(incidentId),
+  sk: LISTING_SK,
 });
 export const timelineIndexKey = (incidentId: string): ItemKey => ({
   pk: incidentPk(incidentId),

@@ -3,7 +3,7 @@ import { incidentDigest } from '../../core/incident/digest.ts';
 import type { Incident } from '../../core/incident/types.ts';
 import type { ScopeChange } from '../../core/pipeline/ports.ts';
 import { HOUR_MINUTES, MINUTE_MS, type TrafficHour } from '../../core/traffic/traffic.ts';
-import { type HeaderMeta, type Item, type ItemLimits, incidentItems } from './incident-items.ts';
+import { type HeaderMeta, type Item, type ItemLimits, incidentItems, listingItem } from './incident-items.ts';
 import { type RecentIncident, type ScopeStateItem, STATE_FORMAT } from './item-schemas.ts';
 import { serializedSize } from './item-size.ts';
 import {
@@ -101,6 +101,7 @@ export function planCommit(input: CommitPlanInput): CommitPlan {
     for (const [sk, item] of items.timeline) if (!storedSet.has(sk)) timelinePuts.push(item);
 
     const group: Action[] = [put(tableName, items.header)];
+    if (!listedAs(previous?.recent, incident)) group.push(put(tableName, items.listing));
     if (stored === undefined || !sameList(stored, items.timelineKeys)) {
       group.push(put(tableName, items.timelineIndex));
       // Entries that fell out of the timeline go in the same transaction as the index that drops
@@ -114,12 +115,22 @@ export function planCommit(input: CommitPlanInput): CommitPlan {
   // An incident both changed and superseded would be two actions on one item, which a
   // transaction refuses; the engine never asks for it, and the changed version wins if it did.
   const changedIds = new Set(incidents.map(({ id }) => id));
+  const previousRecent = previous?.recent ?? [];
   for (const { id, mergedInto } of change.superseded) {
-    if (!changedIds.has(id))
-      groups.push({ actions: [supersede(tableName, id, mergedInto, meta)], superseded: { id, mergedInto } });
+    if (changedIds.has(id)) continue;
+    // Superseded incidents come from the scope's entries, so its opening is known; if it were not,
+    // the header would keep index keys of its own, as before listings.
+    const entry = previousRecent.find((recent) => recent.id === id);
+    const actions =
+      entry === undefined
+        ? [supersede(tableName, id, mergedInto, meta, 'keep index keys')]
+        : [
+            supersede(tableName, id, mergedInto, meta, 'drop index keys'),
+            put(tableName, listingItem(id, 'SUPERSEDED', entry.openedAt, stateMachineArn)),
+          ];
+    groups.push({ actions, superseded: { id, mergedInto } });
   }
 
-  const previousRecent = previous?.recent ?? [];
   const traffic = encodeTraffic(change.traffic);
   const membersDigest = change.membersDigest ?? previous?.membersDigest;
   const seal = change.seal === undefined ? previous?.seal : encodeSeal(change.seal);
@@ -178,7 +189,15 @@ export function recentAfter(
   const byId = new Map(before.filter(({ id }) => !superseded.has(id)).map((entry) => [entry.id, entry]));
   for (const incident of change.incidents) {
     const { id, openedAt, status, resolvedAt } = incident;
-    byId.set(id, { id, openedAt, status, resolvedAt, digest: digests.get(id) ?? incidentDigest(incident) });
+    // Its listing lands with its header, in the same part of the commit (`planCommit`).
+    byId.set(id, {
+      id,
+      openedAt,
+      status,
+      resolvedAt,
+      digest: digests.get(id) ?? incidentDigest(incident),
+      listed: true,
+    });
   }
   return [...byId.values()]
     .sort((a, b) => compareDescending(a.openedAt, b.openedAt) || compareDescending(a.id, b.id))
@@ -203,12 +222,13 @@ function stateItem(
     stateFormat: STATE_FORMAT,
     // Spelled out: DynamoDB has no `undefined`; an entry without a digest or a known resolution
     // (written by an earlier version) has no such attribute.
-    recent: recent.map(({ id, openedAt, status, resolvedAt, digest }) => ({
+    recent: recent.map(({ id, openedAt, status, resolvedAt, digest, listed }) => ({
       id,
       openedAt,
       status,
       ...(resolvedAt === undefined ? {} : { resolvedAt }),
       ...(digest === undefined ? {} : { digest }),
+      ...(listed === undefined ? {} : { listed }),
     })),
     ...(open === undefined ? {} : { openIncidentId: open.id }),
     updatedAt,
@@ -275,21 +295,40 @@ function pointerAction(
   });
 }
 
+/**
+ * Whether the incident's listing already holds its status and opening: the scope's entry for it
+ * says so (`listed`), which only entries written with a listing do.
+ */
+function listedAs(recent: readonly RecentIncident[] | undefined, incident: Incident): boolean {
+  const entry = recent?.find(({ id }) => id === incident.id);
+  return entry?.listed === true && entry.status === incident.status && entry.openedAt === incident.openedAt;
+}
+
+/**
+ * Marks a header superseded. With its listing rewritten beside it (`drop index keys`), a header
+ * written before listings leaves the indexes, so it is listed once; when the scope no longer knows
+ * its opening (no entry), the header keeps its own index keys and moves to the SUPERSEDED status.
+ */
 function supersede(
   tableName: string,
   incidentId: string,
   mergedInto: string | undefined,
   meta: HeaderMeta,
+  indexKeys: 'keep index keys' | 'drop index keys',
 ): Action {
   const values: Record<string, unknown> = {
     ':superseded': 'SUPERSEDED',
-    ':gsi1pk': statusGsiPk('SUPERSEDED'),
     ':updatedAt': meta.updatedAt,
     ':scopeVersion': meta.scopeVersion,
   };
-  const set = '#status = :superseded, gsi1pk = :gsi1pk, updatedAt = :updatedAt, scopeVersion = :scopeVersion';
-  const update =
-    mergedInto === undefined ? `SET ${set} REMOVE mergedInto` : `SET ${set}, mergedInto = :mergedInto`;
+  const keep = indexKeys === 'keep index keys';
+  if (keep) values[':gsi1pk'] = statusGsiPk('SUPERSEDED');
+  const set = `#status = :superseded, ${keep ? 'gsi1pk = :gsi1pk, ' : ''}updatedAt = :updatedAt, scopeVersion = :scopeVersion`;
+  const removed = [
+    ...(keep ? [] : ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk']),
+    ...(mergedInto === undefined ? ['mergedInto'] : []),
+  ];
+  const update = `SET ${set}${mergedInto === undefined ? '' : ', mergedInto = :mergedInto'}${removed.length === 0 ? '' : ` REMOVE ${removed.join(', ')}`}`;
   if (mergedInto !== undefined) values[':mergedInto'] = mergedInto;
   return {
     bytes: SMALL_ACTION_BYTES,

@@ -1,11 +1,18 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbStreamsClient } from '../../../src/adapters/aws-clients.ts';
 import { signalsOfContextItem } from '../../../src/adapters/dynamodb/context-packs.ts';
 import { DynamoDbIncidentStore } from '../../../src/adapters/dynamodb/dynamodb-store.ts';
 import { incidentChangeOf } from '../../../src/adapters/dynamodb/incident-change.ts';
 import { IncidentQueries } from '../../../src/adapters/dynamodb/incident-queries.ts';
+import { parseScopeStateItem } from '../../../src/adapters/dynamodb/item-schemas.ts';
 import { MemoryIncidentStore } from '../../../src/adapters/memory-store.ts';
 import { incidentDigest } from '../../../src/core/incident/digest.ts';
 import type { Incident } from '../../../src/core/incident/types.ts';
@@ -321,9 +328,12 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
     });
     expect(await raw('INC#inc-new', 'HEAD')).toMatchObject({
       status: 'SUPERSEDED',
-      gsi1pk: 'STATUS#SUPERSEDED',
       mergedInto: 'inc-old',
       scopeVersion: 2,
+    });
+    expect(await raw('INC#inc-new', 'LIST')).toMatchObject({
+      status: 'SUPERSEDED',
+      gsi1pk: 'STATUS#SUPERSEDED',
     });
     expect(await queries.getIncident('inc-new')).toMatchObject({
       status: 'SUPERSEDED',
@@ -332,6 +342,63 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
     expect((await queries.listIncidents({ status: 'SUPERSEDED' })).map((i) => i.id)).toEqual(['inc-new']);
     expect((await queries.listIncidents()).map((i) => i.id)).toEqual(['inc-old']);
     expect(await raw(`SCOPE#${stateMachineArn()}`, 'OPEN')).toMatchObject({ incidentId: 'inc-old' });
+  });
+
+  it('lists an incident whose header an engine before listings wrote, once, before and after it is rewritten', async () => {
+    const { store, queries, raw, tableName } = await freshStore();
+    const first = incident('inc-a', { openedAt: new Date(minutes(0)).toISOString() });
+    await store.commitScope(stateMachineArn(), 0, {
+      incidents: [first],
+      superseded: [],
+      traffic: EMPTY_TRAFFIC,
+    });
+    // What that engine left: the header carrying the index keys, no listing, a STATE entry that
+    // does not say `listed`.
+    const header = await raw('INC#inc-a', 'HEAD');
+    const sortKey = `${first.openedAt}#inc-a`;
+    const legacyKeys = {
+      gsi1pk: 'STATUS#OPEN',
+      gsi1sk: sortKey,
+      gsi2pk: `SM#${stateMachineArn()}`,
+      gsi2sk: sortKey,
+    };
+    const state = await raw(`SCOPE#${stateMachineArn()}`, 'STATE');
+    if (state === undefined) throw new Error('the first commit wrote no STATE item');
+    const unlisted = parseScopeStateItem(state).recent.map(({ listed: _listed, ...entry }) => entry);
+    await local.documentClient.send(
+      new PutCommand({ TableName: tableName, Item: { ...header, ...legacyKeys } }),
+    );
+    await local.documentClient.send(
+      new PutCommand({ TableName: tableName, Item: { ...state, recent: unlisted } }),
+    );
+    const ids = async () => [
+      (await queries.listIncidents()).map((i) => i.id),
+      (await queries.listIncidents({ stateMachineArn: stateMachineArn() })).map((i) => i.id),
+      (await queries.listIncidents({ status: 'OPEN' })).map((i) => i.id),
+    ];
+    // Found by its header and by its listing, as while an index catches up: given once.
+    expect(await ids()).toEqual([['inc-a'], ['inc-a'], ['inc-a']]);
+    await local.documentClient.send(
+      new DeleteCommand({ TableName: tableName, Key: { pk: 'INC#inc-a', sk: 'LIST' } }),
+    );
+    expect(await ids()).toEqual([['inc-a'], ['inc-a'], ['inc-a']]);
+
+    const grown = { ...first, signalCount: 7 };
+    expect(
+      await store.commitScope(stateMachineArn(), 1, {
+        incidents: [grown],
+        superseded: [],
+        traffic: EMPTY_TRAFFIC,
+      }),
+    ).toBe('committed');
+    // The rewrite lists it and takes the index keys off the header: still once, now as rewritten.
+    expect(
+      Object.keys((await raw('INC#inc-a', 'HEAD')) ?? {}).filter((name) => name.startsWith('gsi')),
+    ).toEqual([]);
+    expect(await raw('INC#inc-a', 'LIST')).toMatchObject(legacyKeys);
+    expect(await ids()).toEqual([['inc-a'], ['inc-a'], ['inc-a']]);
+    expect((await queries.listIncidents())[0]?.signalCount).toBe(7);
+    expect(await queries.listIncidents({ status: 'RESOLVED' })).toEqual([]);
   });
 
   it('stores the timeline as its own items and deletes entries that fell out of it', async () => {

@@ -166,6 +166,7 @@ describe('DynamoDbIncidentStore.commitScope', () => {
         },
       },
       { Put: { Item: { pk: { S: 'INC#inc-a' }, sk: { S: 'HEAD' }, scopeVersion: { N: '2' } } } },
+      { Put: { Item: { pk: { S: 'INC#inc-a' }, sk: { S: 'LIST' } } } },
       { Put: { Item: { sk: { S: 'TIMELINE' } } } },
     ]);
   });

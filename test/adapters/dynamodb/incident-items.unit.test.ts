@@ -21,7 +21,7 @@ const pick = <T extends object, K extends keyof T>(source: T, keys: readonly K[]
 /** Every item of an incident partition, as a Query would return them. */
 function partitionOf(source: Incident) {
   const items = incidentItems(source, META);
-  return [items.header, items.timelineIndex, ...items.timeline.values()];
+  return [items.header, items.listing, items.timelineIndex, ...items.timeline.values()];
 }
 
 function hasUndefined(value: unknown): boolean {
@@ -33,20 +33,28 @@ function hasUndefined(value: unknown): boolean {
 }
 
 describe('the incident codec', () => {
-  it('writes the header with index keys and no undefined anywhere, the timeline as its own items', () => {
+  it('writes the header with no undefined anywhere, the index keys on the listing, the timeline as its own items', () => {
     const source = incident('inc-a');
     const items = incidentItems(source, META);
     expect(items.header).toMatchObject({
       pk: 'INC#inc-a',
       sk: 'HEAD',
       type: 'INCIDENT',
+      scopeVersion: 4,
+      updatedAt: META.updatedAt,
+      shrunk: false,
+    });
+    // The indexes hold the listing, not the header, which is rewritten at every change.
+    expect(Object.keys(items.header).filter((name) => name.startsWith('gsi'))).toEqual([]);
+    expect(items.listing).toEqual({
+      pk: 'INC#inc-a',
+      sk: 'LIST',
+      type: 'LISTING',
+      status: 'OPEN',
       gsi1pk: 'STATUS#OPEN',
       gsi1sk: `${source.openedAt}#inc-a`,
       gsi2pk: `SM#${source.stateMachineArn}`,
       gsi2sk: `${source.openedAt}#inc-a`,
-      scopeVersion: 4,
-      updatedAt: META.updatedAt,
-      shrunk: false,
     });
     expect(items.header).not.toHaveProperty('timeline');
     expect(hasUndefined(items.header)).toBe(false);
@@ -153,7 +161,7 @@ describe('the incident codec', () => {
   });
 
   it('counts entries its index names but the read did not see', () => {
-    const [header, index] = partitionOf(incident('inc-a'));
+    const { header, timelineIndex: index } = incidentItems(incident('inc-a'), META);
     const read = readIncidentPartition([header, index].filter((item) => item !== undefined));
     expect(read?.timeline).toEqual([]);
     expect(read?.missingTimelineEntries).toBe(2);

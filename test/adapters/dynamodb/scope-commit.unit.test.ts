@@ -52,7 +52,7 @@ function previousState(
 }
 
 describe('planCommit', () => {
-  it('creates the scope on a first commit: STATE only if absent, header, index, OPEN pointer', () => {
+  it('creates the scope on a first commit: STATE only if absent, header, listing, index, OPEN pointer', () => {
     const opened = incident('inc-a', { openedAt: at(0) });
     const plan = planCommit(
       input({ change: { incidents: [opened], superseded: [], traffic: EMPTY_TRAFFIC } }),
@@ -71,15 +71,63 @@ describe('planCommit', () => {
             pk: `SCOPE#${SCOPE}`,
             sk: 'STATE',
             version: 1,
-            recent: [{ id: 'inc-a', openedAt: at(0), status: 'OPEN', digest: incidentDigest(opened) }],
+            recent: [
+              { id: 'inc-a', openedAt: at(0), status: 'OPEN', digest: incidentDigest(opened), listed: true },
+            ],
             openIncidentId: 'inc-a',
           },
         },
       },
       { Put: { Item: { sk: 'OPEN', type: 'OPEN_POINTER', incidentId: 'inc-a', openedAt: at(0) } } },
       { Put: { Item: { pk: 'INC#inc-a', sk: 'HEAD', scopeVersion: 1 } } },
+      {
+        Put: {
+          Item: {
+            pk: 'INC#inc-a',
+            sk: 'LIST',
+            type: 'LISTING',
+            status: 'OPEN',
+            gsi1pk: 'STATUS#OPEN',
+            gsi1sk: `${at(0)}#inc-a`,
+            gsi2pk: `SM#${SCOPE}`,
+            gsi2sk: `${at(0)}#inc-a`,
+          },
+        },
+      },
       { Put: { Item: { pk: 'INC#inc-a', sk: 'TIMELINE' } } },
     ]);
+    // The indexes list the incident by its listing alone: the header carries no index key.
+    const header = plan.transactions[0]?.find((action) => action.Put?.Item?.sk === 'HEAD')?.Put?.Item;
+    expect(Object.keys(header ?? {}).filter((name) => name.startsWith('gsi'))).toEqual([]);
+  });
+
+  it('writes the listing only when the status or the opening changed, or the scope never listed it', () => {
+    const open = incident('inc-a', { openedAt: at(0), signalCount: 12 });
+    const sks = (previousEntry: ScopeStateItem['recent'][number], changed = open) =>
+      planCommit(
+        input({
+          expectedVersion: 1,
+          previous: previousState(1, [previousEntry], 'inc-a'),
+          storedTimelineKeys: new Map([
+            ['inc-a', [`EVT#${at(0)}#incident-opened#-`, `EVT#${at(0)}#execution#run-1`]],
+          ]),
+          change: { incidents: [changed], superseded: [], traffic: EMPTY_TRAFFIC },
+        }),
+      ).transactions[0]?.map((action) => action.Put?.Item?.sk ?? action.Delete?.Key?.sk);
+    const listed = { id: 'inc-a', openedAt: at(0), status: 'OPEN' as const, listed: true as const };
+    expect(sks(listed)).toEqual(['STATE', 'HEAD']);
+    // Written by an engine before listings: its header carried the index keys, this one does not.
+    expect(sks({ id: 'inc-a', openedAt: at(0), status: 'OPEN' })).toEqual(['STATE', 'HEAD', 'LIST']);
+    // Resolved: the OPEN pointer goes, and the listing moves to the RESOLVED partition.
+    expect(sks(listed, { ...open, status: 'RESOLVED', resolvedAt: at(9) })).toEqual([
+      'STATE',
+      'OPEN',
+      'HEAD',
+      'LIST',
+    ]);
+    // A late failure moved the opening earlier: both indexes sort by it.
+    const earlier = { ...open, openedAt: at(-3) };
+    expect(sks(listed, earlier)).toEqual(['STATE', 'HEAD', 'LIST']);
   });
 
   it('keeps the digest of every entry in STATE: new ones from the commit, carried ones as they were', () => {
@@ -111,6 +159,7 @@ describe('planCommit', () => {
         status: 'RESOLVED',
         resolvedAt: changed.resolvedAt,
         digest: incidentDigest(changed),
+        listed: true,
       },
       { id: 'inc-b', openedAt: at(10), status: 'RESOLVED', digest: 'digest-of-b' },
       { id: 'inc-a', openedAt: at(0), status: 'RESOLVED' },
@@ -146,6 +195,7 @@ describe('planCommit', () => {
         status: 'OPEN',
         resolvedAt: null,
         digest: incidentDigest(big),
+        listed: true,
       },
     ]);
   });
@@ -157,7 +207,7 @@ describe('planCommit', () => {
     const plan = planCommit(
       input({
         expectedVersion: 3,
-        previous: previousState(3, [{ id: 'inc-a', openedAt: at(0), status: 'OPEN' }], 'inc-a'),
+        previous: previousState(3, [{ id: 'inc-a', openedAt: at(0), status: 'OPEN', listed: true }], 'inc-a'),
         storedTimelineKeys: new Map([
           ['inc-a', [`EVT#${at(0)}#incident-opened#-`, `EVT#${at(1)}#incident-resolved#-`]],
         ]),
@@ -193,7 +243,7 @@ describe('planCommit', () => {
     const plan = planCommit(
       input({
         expectedVersion: 1,
-        previous: previousState(1, [{ id: 'inc-a', openedAt: at(0), status: 'OPEN' }], 'inc-a'),
+        previous: previousState(1, [{ id: 'inc-a', openedAt: at(0), status: 'OPEN', listed: true }], 'inc-a'),
         storedTimelineKeys: new Map([
           ['inc-a', [`EVT#${at(0)}#incident-opened#-`, `EVT#${at(0)}#execution#run-1`]],
         ]),
@@ -204,7 +254,7 @@ describe('planCommit', () => {
     expect(plan.transactions[0]?.map((action) => action.Put?.Item?.sk)).toEqual(['STATE', 'HEAD']);
   });
 
-  it('marks superseded headers, moves the OPEN pointer, and deletes it when nothing is open', () => {
+  it('marks superseded headers and lists them so, moves the OPEN pointer, and deletes it when nothing is open', () => {
     const previous = previousState(
       2,
       [
@@ -231,17 +281,31 @@ describe('planCommit', () => {
       openIncidentId: 'inc-a',
     });
     expect(actions[1]?.Put?.Item).toMatchObject({ sk: 'OPEN', incidentId: 'inc-a' });
-    expect(actions.at(-1)?.Update).toMatchObject({
+    // A header written before listings carries index keys of its own: they go, and the listing
+    // lists it as superseded, so it is listed once either way.
+    expect(actions.at(-2)?.Update).toEqual({
+      TableName: 'incidents',
       Key: { pk: 'INC#inc-b', sk: 'HEAD' },
       UpdateExpression:
-        'SET #status = :superseded, gsi1pk = :gsi1pk, updatedAt = :updatedAt, scopeVersion = :scopeVersion, mergedInto = :mergedInto',
+        'SET #status = :superseded, updatedAt = :updatedAt, scopeVersion = :scopeVersion, mergedInto = :mergedInto REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk',
       ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':superseded': 'SUPERSEDED',
-        ':gsi1pk': 'STATUS#SUPERSEDED',
+        ':updatedAt': '2026-03-02T12:00:00.000Z',
         ':mergedInto': 'inc-a',
         ':scopeVersion': 3,
       },
+    });
+    expect(actions.at(-1)?.Put?.Item).toEqual({
+      pk: 'INC#inc-b',
+      sk: 'LIST',
+      type: 'LISTING',
+      status: 'SUPERSEDED',
+      gsi1pk: 'STATUS#SUPERSEDED',
+      gsi1sk: `${at(5)}#inc-b`,
+      gsi2pk: `SM#${SCOPE}`,
+      gsi2sk: `${at(5)}#inc-b`,
     });
 
     const resolved = { ...merged, status: 'RESOLVED' as const, resolvedAt: at(9) };
@@ -261,7 +325,11 @@ describe('planCommit', () => {
     expect(closingActions[1]).toEqual({
       Delete: { TableName: 'incidents', Key: { pk: `SCOPE#${SCOPE}`, sk: 'OPEN' } },
     });
-    expect(closingActions.at(-1)?.Update?.UpdateExpression).toMatch(/ REMOVE mergedInto$/);
+    // inc-c is not in the scope's entries, so its opening is unknown: its header keeps its own
+    // index keys and moves to the SUPERSEDED status with them, as before listings.
+    expect(closingActions.at(-1)?.Update?.UpdateExpression).toBe(
+      'SET #status = :superseded, gsi1pk = :gsi1pk, updatedAt = :updatedAt, scopeVersion = :scopeVersion REMOVE mergedInto',
+    );
   });
 
   it('never puts two actions on one item when an incident is both changed and superseded', () => {
@@ -285,10 +353,10 @@ describe('planCommit', () => {
         expectedVersion: 5,
         previous: previousState(5, []),
         change: { incidents, superseded: [], traffic: EMPTY_TRAFFIC },
-        transactionLimits: { maxActions: 4, maxBytes: 3_500_000 },
+        transactionLimits: { maxActions: 5, maxBytes: 3_500_000 },
       }),
     );
-    expect(plan.transactions.map((actions) => actions.length)).toEqual([4, 3, 3]);
+    expect(plan.transactions.map((actions) => actions.length)).toEqual([5, 4, 4]);
     expect(
       plan.transactions.map((actions) => [
         actions[0]?.Put?.ExpressionAttributeValues?.[':expected'],
@@ -307,17 +375,19 @@ describe('planCommit', () => {
       status: 'OPEN',
       resolvedAt: one.resolvedAt,
       digest: incidentDigest(one),
+      listed: true,
     }));
     expect(plan.transactions.map((actions) => actions[0]?.Put?.Item?.recent)).toEqual([
       [a],
       [b, a],
       [c, b, a],
     ]);
-    // Each incident's header and index travel together.
+    // Each incident's header, listing and index travel together.
     expect(
       plan.transactions[1]?.slice(1).map((action) => [action.Put?.Item?.pk, action.Put?.Item?.sk]),
     ).toEqual([
       ['INC#inc-b', 'HEAD'],
+      ['INC#inc-b', 'LIST'],
       ['INC#inc-b', 'TIMELINE'],
     ]);
   });
@@ -326,9 +396,9 @@ describe('planCommit', () => {
     const previous = previousState(
       2,
       [
-        { id: 'inc-c', openedAt: at(2), status: 'OPEN', digest: 'old-c' },
-        { id: 'inc-b', openedAt: at(1), status: 'RESOLVED', digest: 'old-b' },
-        { id: 'inc-a', openedAt: at(0), status: 'RESOLVED', digest: 'old-a' },
+        { id: 'inc-c', openedAt: at(2), status: 'OPEN', digest: 'old-c', listed: true },
+        { id: 'inc-b', openedAt: at(1), status: 'RESOLVED', digest: 'old-b', listed: true },
+        { id: 'inc-a', openedAt: at(0), status: 'RESOLVED', digest: 'old-a', listed: true },
       ],
       'inc-c',
     );
@@ -348,9 +418,10 @@ describe('planCommit', () => {
           superseded: [{ id: 'inc-b', mergedInto: 'inc-a' }],
           traffic: EMPTY_TRAFFIC,
         },
-        // STATE plus two actions a part: the pointer is deleted (nothing stays open) with inc-a's
-        // header, then inc-c's header and index, then the supersede.
-        transactionLimits: { maxActions: 3, maxBytes: 3_500_000 },
+        // STATE plus three actions a part: the pointer is deleted (nothing stays open) with inc-a's
+        // header (still listed as it was), then inc-c's header, listing (now RESOLVED) and index,
+        // then the supersede with its listing.
+        transactionLimits: { maxActions: 4, maxBytes: 3_500_000 },
       }),
     );
     const entry = (one: typeof a) => ({
@@ -359,6 +430,7 @@ describe('planCommit', () => {
       status: one.status,
       resolvedAt: one.resolvedAt,
       digest: incidentDigest(one),
+      listed: true,
     });
     expect(
       plan.transactions.map((actions) =>
@@ -366,7 +438,11 @@ describe('planCommit', () => {
           .slice(1)
           .map((action) => action.Delete?.Key?.sk ?? action.Put?.Item?.sk ?? action.Update?.Key?.pk),
       ),
-    ).toEqual([['OPEN', 'HEAD'], ['HEAD', 'TIMELINE'], ['INC#inc-b']]);
+    ).toEqual([
+      ['OPEN', 'HEAD'],
+      ['HEAD', 'LIST', 'TIMELINE'],
+      ['INC#inc-b', 'LIST'],
+    ]);
     expect(plan.transactions.map((actions) => actions[0]?.Put?.Item?.recent)).toEqual([
       [previous.recent[0], previous.recent[1], entry(a)],
       [entry(c), previous.recent[1], entry(a)],
@@ -403,8 +479,8 @@ describe('planCommit', () => {
     const last = states.at(-1) ?? {};
     expect(parseScopeStateItem(last).recent).toHaveLength(bound);
     for (const state of states) expect(serializedSize(state)).toBeLessThan(10 * 1024);
-    // Under 200 bytes an entry, so even a bound ten times as large would fit with room to spare.
-    expect(serializedSize(last) / bound).toBeLessThan(200);
+    // Under 220 bytes an entry, so even a bound ten times as large would fit with room to spare.
+    expect(serializedSize(last) / bound).toBeLessThan(220);
   });
 
   it('keeps an oversized group within the action limit by leaving some stale entries behind', () => {
@@ -412,7 +488,7 @@ describe('planCommit', () => {
     const plan = planCommit(
       input({
         expectedVersion: 1,
-        previous: previousState(1, [{ id: 'inc-a', openedAt: at(0), status: 'OPEN' }], 'inc-a'),
+        previous: previousState(1, [{ id: 'inc-a', openedAt: at(0), status: 'OPEN', listed: true }], 'inc-a'),
         storedTimelineKeys: new Map([['inc-a', stale]]),
         change: {
           incidents: [incident('inc-a', { openedAt: at(0) })],
@@ -449,9 +525,23 @@ describe('recentAfter', () => {
       traffic: EMPTY_TRAFFIC,
     };
     expect(recentAfter(before, change, 3)).toEqual([
-      { id: 'inc-d', openedAt: at(20), status: 'OPEN', resolvedAt: null, digest: incidentDigest(d) },
+      {
+        id: 'inc-d',
+        openedAt: at(20),
+        status: 'OPEN',
+        resolvedAt: null,
+        digest: incidentDigest(d),
+        listed: true,
+      },
       { id: 'inc-c', openedAt: at(10), status: 'RESOLVED', digest: 'digest-c' },
-      { id: 'inc-a', openedAt: at(0), status: 'OPEN', resolvedAt: null, digest: incidentDigest(a) },
+      {
+        id: 'inc-a',
+        openedAt: at(0),
+        status: 'OPEN',
+        resolvedAt: null,
+        digest: incidentDigest(a),
+        listed: true,
+      },
     ]);
     expect(recentAfter(before, change, 2).map((entry) => entry.id)).toEqual(['inc-d', 'inc-c']);
   });
@@ -460,7 +550,14 @@ describe('recentAfter', () => {
     const d = incident('inc-d', { openedAt: at(20) });
     const change = { incidents: [d], superseded: [], traffic: EMPTY_TRAFFIC };
     expect(recentAfter([], change, 3, new Map([['inc-d', 'digest-as-derived']]))).toEqual([
-      { id: 'inc-d', openedAt: at(20), status: 'OPEN', resolvedAt: null, digest: 'digest-as-derived' },
+      {
+        id: 'inc-d',
+        openedAt: at(20),
+        status: 'OPEN',
+        resolvedAt: null,
+        digest: 'digest-as-derived',
+        listed: true,
+      },
     ]);
   });
 });
