@@ -14,7 +14,7 @@ describe('incidents bench options', () => {
       busyCoreMinutes: 24 * 60,
       fleetStateMachines: 300,
       fleetMinutes: 60,
-      dynamodbMixEvents: 5_000,
+      dynamodbMixEvents: 20_000,
       dynamodbBusyHours: 24,
       dynamodbFleetMinutes: 10,
       dynamodbFleetPreloadMinutes: 5,
