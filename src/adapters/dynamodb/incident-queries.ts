@@ -210,20 +210,18 @@ export class IncidentQueries {
    * then keeps only the incidents that have that status in their header (`queryIndex`).
    */
   private async headersOf(items: readonly RawItem[]): Promise<StoredIncident[]> {
-    const listed = items
-      .filter((item) => item.type === ItemType.listing)
-      .map((item) => parseListingItem(item).incidentId);
+    const found = items.map((item): { readonly listed: string } | { readonly header: StoredIncident } =>
+      item.type === ItemType.listing
+        ? { listed: parseListingItem(item).incidentId }
+        : { header: parseIncidentHeader(item) },
+    );
+    const listed = found.flatMap((entry) => ('listed' in entry ? [incidentHeaderKey(entry.listed)] : []));
     const fetched = new Map(
-      (await batchGetAll(this.context, listed.map(incidentHeaderKey)))
-        .map(parseIncidentHeader)
-        .map((header) => [header.id, header]),
+      (await batchGetAll(this.context, listed)).map(parseIncidentHeader).map((header) => [header.id, header]),
     );
     const headers = new Map<string, StoredIncident>();
-    for (const item of items) {
-      const header =
-        item.type === ItemType.listing
-          ? fetched.get(parseListingItem(item).incidentId)
-          : parseIncidentHeader(item);
+    for (const entry of found) {
+      const header = 'listed' in entry ? fetched.get(entry.listed) : entry.header;
       if (header !== undefined && !headers.has(header.id)) headers.set(header.id, header);
     }
     return [...headers.values()];
