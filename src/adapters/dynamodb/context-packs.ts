@@ -11,7 +11,7 @@ import {
   parseSignalItem,
   type RawItem,
 } from './item-schemas.ts';
-import { contextPackSk, contextPackStart, ItemType, ttlSeconds } from './keys.ts';
+import { carryPackSk, contextPackSk, contextPackStart, ItemType, ttlSeconds } from './keys.ts';
 
 /**
  * Kept context as packs (docs/architecture.md, "Packed context"): what one write files in one
@@ -78,6 +78,53 @@ function bySize(signals: readonly Signal[]): { signals: Signal[]; json: string[]
   return parts;
 }
 
+/**
+ * A seal's carry (core/pipeline/seal.ts) as a pack in the scope's decisive partition, keyed at the
+ * seal: each view of the seal starts a look-back before it and so reads it, and its signals join
+ * the view whatever their own time (`isCarryPack`). Kept off the STATE item, the carry costs bytes
+ * in the derivations that read the partition anyway, not in every write and bulk read of the state
+ * (docs/architecture.md, "Sealed incidents").
+ *
+ * Any carry pack a view reads is safe, including one of a later seal whose commit lost its race or
+ * of an earlier seal a look-back away: a carry holds, per alarm, its latest transition,
+ * configuration change and deletion before some time, so each of its signals is either inside the
+ * view anyway or the latest of its kind before the view for that alarm, which the view's own carry
+ * also holds or supersedes with a later one. Extra true signals from before the view are signals
+ * the reference model sees too.
+ *
+ * One item, never split: a carry holds at most `MAX_CARRIED_SIGNALS` signals (seal.ts), which
+ * gzipped stay far below the item limit, as they did on the STATE item.
+ */
+export function carryPackItem(
+  pk: string,
+  sealedThroughMs: number,
+  carry: readonly Signal[],
+  nowMs: number,
+  retentionMs: number,
+): Item | undefined {
+  if (carry.length === 0) return undefined;
+  const sorted = [...carry].sort((a, b) => (a.signalId < b.signalId ? -1 : 1));
+  const json = sorted.map((signal) => JSON.stringify(signal));
+  const item = packItem(pk, sealedThroughMs, { signals: sorted, json }, nowMs, retentionMs);
+  return {
+    ...item,
+    sk: carryPackSk(sealedThroughMs, idsDigest(sorted)),
+    carried: true,
+    // Like the context it stands for: at least as long as any view of the seal can read it.
+    expiresAt: ttlSeconds(Math.max(sealedThroughMs, nowMs) + retentionMs),
+  };
+}
+
+const idsDigest = (signals: readonly Signal[]): string =>
+  createHash('sha256')
+    .update(signals.map((signal) => signal.signalId).join('\n'))
+    .digest('hex')
+    .slice(0, 32);
+
+/** A carry pack's signals join a view whatever their own time (see `carryPackItem`). */
+export const isCarryPack = (item: RawItem): boolean =>
+  item.type === ItemType.signalPack && item.carried === true;
+
 function packItem(
   pk: string,
   startMs: number,
@@ -85,10 +132,7 @@ function packItem(
   nowMs: number,
   retentionMs: number,
 ): Item {
-  const digest = createHash('sha256')
-    .update(signals.map((signal) => signal.signalId).join('\n'))
-    .digest('hex')
-    .slice(0, 32);
+  const digest = idsDigest(signals);
   const latestMs = Math.max(...signals.map((signal) => signal.eventTimeMs));
   return {
     pk,

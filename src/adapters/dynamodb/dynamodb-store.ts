@@ -19,6 +19,7 @@ import {
   type ScopeFiling,
   type ScopeState,
 } from '../../core/pipeline/ports.ts';
+import type { ScopeSeal } from '../../core/pipeline/seal.ts';
 import type { Signal } from '../../core/signals/types.ts';
 import type { Link } from '../../core/topology/links.ts';
 import { subjectPartitionsOf } from '../../core/topology/members.ts';
@@ -34,7 +35,7 @@ import {
   type RetryPolicy,
   type TableContext,
 } from './batch-operations.ts';
-import { type ContextFiling, contextPackItems, signalsOfContextItem } from './context-packs.ts';
+import { type ContextFiling, contextPackItems, isCarryPack, signalsOfContextItem } from './context-packs.ts';
 import { DEFAULT_ITEM_LIMITS, type ItemLimits } from './incident-items.ts';
 import {
   parseLinkItem,
@@ -259,7 +260,8 @@ export class DynamoDbIncidentStore implements IncidentStore {
       const seen = new Set<string>();
       // A redelivered signal may sit in two packs: it weighs once.
       const weigh = (item: RawItem) => {
-        const signals = signalsOfContextItem(item).filter((signal) => inRange(signal, range));
+        const carried = isCarryPack(item);
+        const signals = signalsOfContextItem(item).filter((signal) => carried || inRange(signal, range));
         inRangeOf.set(item, signals);
         const before = seen.size;
         for (const signal of signals) seen.add(signal.signalId);
@@ -378,7 +380,7 @@ export class DynamoDbIncidentStore implements IncidentStore {
       digests,
       traffic: decodeTraffic(item.traffic, stateMachineArn),
       membersDigest: item.membersDigest,
-      seal: decodeSeal(item.seal, stateMachineArn),
+      seal: sealOf(item, stateMachineArn),
       version: item.version,
     };
   }
@@ -438,7 +440,7 @@ export class DynamoDbIncidentStore implements IncidentStore {
       itemLimits: this.options.itemLimits,
       transactionLimits: this.options.transactionLimits,
     });
-    await batchPutAll(this.context, plan.timelinePuts);
+    await batchPutAll(this.context, plan.putsBeforeCommit);
     const [only, ...more] = plan.transactions;
     const [statePut, ...others] = only ?? [];
     // A commit of the summary alone (healthy traffic, no incident changed) is one conditional
@@ -572,6 +574,15 @@ function newest(signals: readonly Signal[], count: number): Signal[] {
 }
 
 /** The exact bounds, checked on the signal itself as well as by the key condition. */
+/**
+ * A seal written since carries moved to packs is its time alone: the carry comes with the view
+ * (`carryPackItem`). One written before holds its carry in the gzipped `seal`.
+ */
+function sealOf(item: ScopeStateItem, stateMachineArn: string): ScopeSeal | undefined {
+  if (item.sealedThroughMs !== undefined) return { throughMs: item.sealedThroughMs, carry: [] };
+  return decodeSeal(item.seal, stateMachineArn);
+}
+
 function inRange(signal: Signal, range: ContextRange): boolean {
   return signal.eventTimeMs >= range.fromMs && (range.toMs === undefined || signal.eventTimeMs <= range.toMs);
 }

@@ -315,6 +315,12 @@ const scopeStateItemSchema = z.object({
    * commit, and the scope's derivations then read the whole horizon again.
    */
   seal: z.instanceof(Uint8Array).optional(),
+  /**
+   * The seal's time, written instead of `seal` since a seal's carry is a pack in the scope's
+   * decisive partition (context-packs.ts, `carryPackItem`). An engine that knows only `seal` reads
+   * the scope as unsealed (the whole horizon) and drops this on its next commit.
+   */
+  sealedThroughMs: z.number().optional(),
 });
 
 export type ScopeStateItem = z.output<typeof scopeStateItemSchema>;

@@ -159,6 +159,13 @@ export const contextPackSk = (packStartMs: number, digest: string): string =>
   `${isoTime(packStartMs)}#pack#${digest}`;
 
 /**
+ * A seal's carry, filed in the scope's decisive partition at the seal (context-packs.ts,
+ * `carryPackItem`): every view of that seal starts a look-back before it, so every one reads it.
+ */
+export const carryPackSk = (sealedThroughMs: number, digest: string): string =>
+  `${isoTime(contextPackStart(sealedThroughMs))}#carry#${digest}`;
+
+/**
  * The sort-key condition selecting exactly `fromMs <= eventTimeMs <= toMs` (integer event times, as
  * `Date.parse` gives), or `empty` when nothing can match. Every context sort key is
  * `<iso>#<signalId>`, so `sk >= isoTime(fromMs)` keeps the items at `fromMs` itself, and no item's

@@ -3,6 +3,7 @@ import { incidentDigest } from '../../core/incident/digest.ts';
 import type { Incident } from '../../core/incident/types.ts';
 import type { ScopeChange } from '../../core/pipeline/ports.ts';
 import { HOUR_MINUTES, MINUTE_MS, type TrafficHour } from '../../core/traffic/traffic.ts';
+import { carryPackItem } from './context-packs.ts';
 import { type HeaderMeta, type Item, type ItemLimits, incidentItems, listingItem } from './incident-items.ts';
 import { type RecentIncident, type ScopeStateItem, STATE_FORMAT } from './item-schemas.ts';
 import { serializedSize } from './item-size.ts';
@@ -11,12 +12,12 @@ import {
   incidentHeaderKey,
   incidentPk,
   openPointerKey,
+  scopeContextPk,
   scopeStateKey,
   statusGsiPk,
   trafficHourKey,
   ttlSeconds,
 } from './keys.ts';
-import { encodeSeal } from './seal-codec.ts';
 import { encodeTraffic, encodeTrafficMinutes } from './traffic-codec.ts';
 
 /**
@@ -55,8 +56,11 @@ export interface CommitPlanInput {
 }
 
 export interface CommitPlan {
-  /** Timeline entries not stored yet: put (idempotently) before any transaction. */
-  readonly timelinePuts: readonly Item[];
+  /**
+   * Put (idempotently) before any transaction: timeline entries not stored yet, and a moved seal's
+   * carry, which the STATE item may name only once it is stored.
+   */
+  readonly putsBeforeCommit: readonly Item[];
   /**
    * Usually one. A change too large for one transaction is split; each later transaction again
    * conditions on the version the previous one wrote, so a stale part is never applied.
@@ -89,7 +93,7 @@ export function planCommit(input: CommitPlanInput): CommitPlan {
   const meta: HeaderMeta = { scopeVersion: input.expectedVersion + 1, updatedAt: input.updatedAt };
   const incidents = [...new Map(change.incidents.map((incident) => [incident.id, incident])).values()];
 
-  const timelinePuts: Item[] = [];
+  const putsBeforeCommit: Item[] = [];
   const groups: Group[] = [];
   const digests = new Map<string, string>();
   for (const incident of incidents) {
@@ -98,7 +102,7 @@ export function planCommit(input: CommitPlanInput): CommitPlan {
     const stored = input.storedTimelineKeys.get(incident.id);
     const storedSet = new Set(stored ?? []);
     const newSet = new Set(items.timelineKeys);
-    for (const [sk, item] of items.timeline) if (!storedSet.has(sk)) timelinePuts.push(item);
+    for (const [sk, item] of items.timeline) if (!storedSet.has(sk)) putsBeforeCommit.push(item);
 
     const group: Action[] = [put(tableName, items.header)];
     if (!listedAs(previous?.recent, incident)) group.push(put(tableName, items.listing));
@@ -133,7 +137,21 @@ export function planCommit(input: CommitPlanInput): CommitPlan {
 
   const traffic = encodeTraffic(change.traffic);
   const membersDigest = change.membersDigest ?? previous?.membersDigest;
-  const seal = change.seal === undefined ? previous?.seal : encodeSeal(change.seal);
+  // A moved seal is its time on the STATE item and its carry as a pack, stored before the commit
+  // that names the seal (context-packs.ts, `carryPackItem`); an unmoved one is carried over as stored.
+  const seal = change.seal === undefined ? previous?.seal : undefined;
+  const sealedThroughMs = change.seal === undefined ? previous?.sealedThroughMs : change.seal.throughMs;
+  const carry =
+    change.seal === undefined
+      ? undefined
+      : carryPackItem(
+          scopeContextPk('decisive', stateMachineArn),
+          change.seal.throughMs,
+          change.seal.carry,
+          Date.parse(input.updatedAt),
+          input.historyRetentionMs,
+        );
+  if (carry !== undefined) putsBeforeCommit.push(carry);
   const recent = recentAfter(previousRecent, change, input.maxRecentIncidents, digests);
   const open = recent.find((incident) => incident.status === 'OPEN');
   const pointer = pointerAction(tableName, stateMachineArn, previous?.openIncidentId, open, input.updatedAt);
@@ -147,7 +165,12 @@ export function planCommit(input: CommitPlanInput): CommitPlan {
     input.transactionLimits,
     // Every transaction carries the STATE put as well. A part's STATE (below) lists at most as many
     // entries of the same shape, a few bytes apart: the budget's margin below 4 MB absorbs that.
-    stateItem(stateMachineArn, 0, recent, open, input.updatedAt, { traffic, membersDigest, seal }),
+    stateItem(stateMachineArn, 0, recent, open, input.updatedAt, {
+      traffic,
+      membersDigest,
+      seal,
+      sealedThroughMs,
+    }),
   );
 
   // Each part's STATE lists only what has landed once that part has: `loadScope` reads nothing but
@@ -169,10 +192,11 @@ export function planCommit(input: CommitPlanInput): CommitPlan {
       traffic,
       membersDigest,
       seal,
+      sealedThroughMs,
     });
     return [statePut(tableName, state, version), ...chunk.actions.map((action) => action.item)];
   });
-  return { timelinePuts, transactions };
+  return { putsBeforeCommit, transactions };
 }
 
 /**
@@ -212,7 +236,7 @@ function stateItem(
   recent: readonly RecentIncident[],
   open: RecentIncident | undefined,
   updatedAt: string,
-  { traffic, membersDigest, seal }: StateAttributes,
+  { traffic, membersDigest, seal, sealedThroughMs }: StateAttributes,
 ): Item {
   return {
     ...scopeStateKey(stateMachineArn),
@@ -235,6 +259,7 @@ function stateItem(
     traffic,
     ...(membersDigest === undefined ? {} : { membersDigest }),
     ...(seal === undefined ? {} : { seal }),
+    ...(sealedThroughMs === undefined ? {} : { sealedThroughMs }),
   };
 }
 
@@ -243,6 +268,7 @@ interface StateAttributes {
   readonly traffic: Uint8Array;
   readonly membersDigest: string | undefined;
   readonly seal: Uint8Array | undefined;
+  readonly sealedThroughMs: number | undefined;
 }
 
 function trafficHourItem(

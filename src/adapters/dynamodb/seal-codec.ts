@@ -3,8 +3,9 @@ import { type ScopeSeal, scopeSealSchema } from '../../core/pipeline/seal.ts';
 import { MalformedItemError } from './item-schemas.ts';
 
 /**
- * A scope's seal on its STATE item (core/pipeline/seal.ts): gzipped JSON, like the traffic summary.
- * Written only when the seal moves; every other commit carries the stored bytes over unchanged.
+ * A scope's seal on its STATE item (core/pipeline/seal.ts) as engines before carry packs wrote it:
+ * gzipped JSON with its carry. Such a seal is read as it is and carried over until the seal moves;
+ * a moved seal is `sealedThroughMs` and a carry pack (context-packs.ts, `carryPackItem`).
  */
 export function encodeSeal(seal: ScopeSeal): Uint8Array {
   return gzipSync(JSON.stringify(seal), { level: 6 });

@@ -160,6 +160,7 @@ export function decideScope(input: DecideInput): ScopeDecision {
     derived,
     stored: writable,
     viewSignals: view.signals,
+    openStored: state.incidents.some((incident) => incident.status === 'OPEN'),
     watermarkMs: traffic.watermarkMs,
     config,
   });

@@ -44,6 +44,9 @@ const HOUR_MS = 60 * MINUTE_MS;
  */
 export const MAX_CARRIED_SIGNALS = 600;
 
+/** A quiet scope's seal moves by at least this much at a time (see `quietSealMs`). */
+export const QUIET_SEAL_STEP_MS = 60 * MINUTE_MS;
+
 /** Offline correlation and any unbounded lateness seal nothing: everything there is on time. */
 export function sealingApplies(config: CorrelationConfig): boolean {
   return Number.isFinite(config.contextHorizonMs) && Number.isFinite(config.allowedLatenessMs);
@@ -82,6 +85,8 @@ export interface SealInput {
   readonly stored: readonly Incident[];
   /** The view the derivation read, with the current seal's carry. */
   readonly viewSignals: readonly Signal[];
+  /** Whether the scope has a stored incident still open (one the view may not have derived). */
+  readonly openStored: boolean;
   /** The scope's event-time watermark. */
   readonly watermarkMs: number | null;
   readonly config: CorrelationConfig;
@@ -108,10 +113,37 @@ export function nextSeal(input: SealInput): ScopeSeal | undefined {
     if (openings.some((openedMs) => openedMs > resolvedMs && openedMs <= candidate)) continue;
     throughMs = candidate;
   }
+  const quietThroughMs = quietSealMs(input, throughMs, boundaryMs, reachMs);
+  if (quietThroughMs !== undefined) throughMs = quietThroughMs;
   if (throughMs === sealedThroughOf(seal)) return seal;
   const carry = carriedBefore(throughMs - viewLookbackMs(config), input.viewSignals);
   if (carry.length > MAX_CARRIED_SIGNALS) return seal;
   return { throughMs, carry };
+}
+
+/**
+ * A quiet scope seals through the lateness boundary. Every trigger after the seal belongs to a
+ * derived incident (episodes partition the triggers), so when every derived incident resolved at
+ * least its reach behind the boundary, or there is none, no trigger lies between the last of them
+ * and the boundary: an on-time trigger can only open a fresh incident, whose look-back starts after
+ * the view that a seal at the boundary leaves. Without this, a scope's seal stayed at its last
+ * incident while the watermark moved on, and each derivation read every alarm transition and API
+ * call since (docs/architecture.md, "Sealed incidents"). It moves in steps of `QUIET_SEAL_STEP_MS`
+ * so that a scope deriving with every batch does not rewrite its seal with every batch.
+ */
+function quietSealMs(
+  input: SealInput,
+  throughMs: number,
+  boundaryMs: number,
+  reachMs: number,
+): number | undefined {
+  if (boundaryMs - throughMs < QUIET_SEAL_STEP_MS) return undefined;
+  if (input.openStored) return undefined;
+  for (const incident of input.derived) {
+    if (incident.resolvedAt === null) return undefined;
+    if (Date.parse(incident.resolvedAt) + reachMs > boundaryMs) return undefined;
+  }
+  return boundaryMs;
 }
 
 /** Per alarm, what its state after `beforeMs` depends on from before it. */

@@ -13,6 +13,7 @@ import { DynamoDbIncidentStore } from '../../../src/adapters/dynamodb/dynamodb-s
 import { incidentChangeOf } from '../../../src/adapters/dynamodb/incident-change.ts';
 import { IncidentQueries } from '../../../src/adapters/dynamodb/incident-queries.ts';
 import { parseScopeStateItem } from '../../../src/adapters/dynamodb/item-schemas.ts';
+import { encodeSeal } from '../../../src/adapters/dynamodb/seal-codec.ts';
 import { MemoryIncidentStore } from '../../../src/adapters/memory-store.ts';
 import { incidentDigest } from '../../../src/core/incident/digest.ts';
 import type { Incident } from '../../../src/core/incident/types.ts';
@@ -281,6 +282,42 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
       hour: 490_001,
       stateMachineArn: scope,
     });
+  });
+
+  it('keeps a seal as its time on the state and its carry as a pack every view of it reads; reads a seal written before', async () => {
+    const { store, raw, tableName } = await freshStore();
+    const scope = stateMachineArn();
+    const config = metricAlarmConfiguration('AWS/States', { StateMachineArn: scope });
+    const carried = alarmState('t-carried', minutes(0), 'orders-errors', 'ALARM', 'OK', config);
+    const uncarried = alarmState('t-old', minutes(1), 'orders-errors', 'OK', 'ALARM', config);
+    await store.fileUnderScopes([{ stateMachineArn: scope, signal: uncarried }]);
+    const seal = { throughMs: minutes(300), carry: [carried] };
+    const change = { incidents: [], superseded: [], traffic: EMPTY_TRAFFIC };
+    expect(await store.commitScope(scope, 0, { ...change, seal })).toBe('committed');
+
+    const stateKey = { pk: `SCOPE#${scope}`, sk: 'STATE' };
+    const state = await raw(stateKey.pk, stateKey.sk);
+    expect(state).toMatchObject({ sealedThroughMs: minutes(300) });
+    expect(state).not.toHaveProperty('seal');
+    expect((await store.loadScope(scope)).seal).toEqual({ throughMs: minutes(300), carry: [] });
+    // A view of this seal starts a look-back before it: the carry joins it, whatever its own time,
+    // and an ordinary pack still gives only the signals in range.
+    const view = await store.contextBetween({ scope, contextClass: 'decisive', fromMs: minutes(300 - 61) });
+    expect(view).toEqual({ signals: [carried], complete: true });
+    const unmoved = await store.commitScope(scope, 1, change);
+    expect(unmoved).toBe('committed');
+    expect(await raw(stateKey.pk, stateKey.sk)).toMatchObject({ sealedThroughMs: minutes(300) });
+
+    // An engine before carry packs kept the carry on the state, gzipped: read as it is, and kept
+    // as it is by a commit that does not move the seal.
+    const legacy = { throughMs: minutes(200), carry: [carried] };
+    const { sealedThroughMs: _, ...stateWithoutSeal } = (await raw(stateKey.pk, stateKey.sk)) ?? {};
+    await local.documentClient.send(
+      new PutCommand({ TableName: tableName, Item: { ...stateWithoutSeal, seal: encodeSeal(legacy) } }),
+    );
+    expect((await store.loadScope(scope)).seal).toEqual(legacy);
+    expect(await store.commitScope(scope, 2, change)).toBe('committed');
+    expect((await store.loadScope(scope)).seal).toEqual(legacy);
   });
 
   it('lets exactly one of two racing commits on the same version through', async () => {

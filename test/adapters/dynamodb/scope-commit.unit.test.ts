@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { signalsOfContextItem } from '../../../src/adapters/dynamodb/context-packs.ts';
 import { DEFAULT_STORE_OPTIONS } from '../../../src/adapters/dynamodb/dynamodb-store.ts';
 import { DEFAULT_ITEM_LIMITS } from '../../../src/adapters/dynamodb/incident-items.ts';
 import { parseScopeStateItem, type ScopeStateItem } from '../../../src/adapters/dynamodb/item-schemas.ts';
@@ -11,7 +12,7 @@ import {
 } from '../../../src/adapters/dynamodb/scope-commit.ts';
 import { incidentDigest } from '../../../src/core/incident/digest.ts';
 import { EMPTY_TRAFFIC } from '../../../src/core/traffic/traffic.ts';
-import { minutes, stateMachineArn } from '../../builders/signals.ts';
+import { alarmState, metricAlarmConfiguration, minutes, stateMachineArn } from '../../builders/signals.ts';
 import { incident, timelineEntry } from './builders.ts';
 
 const SCOPE = stateMachineArn();
@@ -58,7 +59,7 @@ describe('planCommit', () => {
       input({ change: { incidents: [opened], superseded: [], traffic: EMPTY_TRAFFIC } }),
     );
 
-    expect(plan.timelinePuts.map((item) => item.sk)).toEqual([
+    expect(plan.putsBeforeCommit.map((item) => item.sk)).toEqual([
       `EVT#${at(0)}#incident-opened#-`,
       `EVT#${at(0)}#execution#run-1`,
     ]);
@@ -214,7 +215,7 @@ describe('planCommit', () => {
         change: { incidents: [changed], superseded: [], traffic: EMPTY_TRAFFIC },
       }),
     );
-    expect(plan.timelinePuts.map((item) => item.sk)).toEqual([`EVT#${at(2)}#execution#run-2`]);
+    expect(plan.putsBeforeCommit.map((item) => item.sk)).toEqual([`EVT#${at(2)}#execution#run-2`]);
     expect(plan.transactions[0]).toMatchObject([
       {
         Put: {
@@ -250,7 +251,7 @@ describe('planCommit', () => {
         change: { incidents: [same], superseded: [], traffic: EMPTY_TRAFFIC },
       }),
     );
-    expect(plan.timelinePuts).toEqual([]);
+    expect(plan.putsBeforeCommit).toEqual([]);
     expect(plan.transactions[0]?.map((action) => action.Put?.Item?.sk)).toEqual(['STATE', 'HEAD']);
   });
 
@@ -452,6 +453,35 @@ describe('planCommit', () => {
     expect(plan.transactions.every((actions) => !('openIncidentId' in (actions[0]?.Put?.Item ?? {})))).toBe(
       true,
     );
+  });
+
+  it('writes a moved seal as its time on STATE and its carry as a pack before the commit; carries an unmoved one over', () => {
+    const config = metricAlarmConfiguration('AWS/States', { StateMachineArn: SCOPE });
+    const carry = [alarmState('t-1', minutes(0), 'orders-errors', 'ALARM', 'OK', config)];
+    const change = { incidents: [], superseded: [], traffic: EMPTY_TRAFFIC };
+    const moved = planCommit(input({ change: { ...change, seal: { throughMs: minutes(300), carry } } }));
+    const [pack, ...others] = moved.putsBeforeCommit;
+    expect(others).toEqual([]);
+    expect(pack).toMatchObject({ pk: `SCTX#${SCOPE}`, type: 'SIGNAL_PACK', carried: true, count: 1 });
+    expect(String(pack?.sk)).toMatch(new RegExp(`^${at(300).replace(/[.]/g, '\\.')}#carry#[0-9a-f]{32}$`));
+    expect(pack === undefined ? [] : signalsOfContextItem(pack)).toEqual(carry);
+    const state = moved.transactions[0]?.[0]?.Put?.Item;
+    expect(state).toMatchObject({ sealedThroughMs: minutes(300) });
+    expect(state).not.toHaveProperty('seal');
+
+    // Nothing to carry: no pack. A seal not moved keeps whatever the state held, either form.
+    expect(
+      planCommit(input({ change: { ...change, seal: { throughMs: minutes(300), carry: [] } } }))
+        .putsBeforeCommit,
+    ).toEqual([]);
+    const legacySeal = new Uint8Array([1, 2, 3]);
+    const previous = { ...previousState(3, []), sealedThroughMs: minutes(200), seal: legacySeal };
+    const unmoved = planCommit(input({ expectedVersion: 3, previous }));
+    expect(unmoved.putsBeforeCommit).toEqual([]);
+    expect(unmoved.transactions[0]?.[0]?.Put?.Item).toMatchObject({
+      sealedThroughMs: minutes(200),
+      seal: legacySeal,
+    });
   });
 
   it('keeps the STATE item far below the 400 KB item limit at the default bound', () => {

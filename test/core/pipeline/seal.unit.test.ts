@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../../src/core/config.ts';
 import type { Incident } from '../../../src/core/incident/types.ts';
-import { MAX_CARRIED_SIGNALS, nextSeal, viewLookbackMs } from '../../../src/core/pipeline/seal.ts';
+import {
+  MAX_CARRIED_SIGNALS,
+  nextSeal,
+  QUIET_SEAL_STEP_MS,
+  viewLookbackMs,
+} from '../../../src/core/pipeline/seal.ts';
 import type { Signal } from '../../../src/core/signals/types.ts';
 import {
   alarmState,
@@ -41,6 +46,7 @@ function sealAfter(signals: readonly Signal[], watermarkMs: number, config = DEF
       derived: incidents,
       stored: incidents,
       viewSignals: signals,
+      openStored: false,
       watermarkMs,
       config,
     }),
@@ -65,13 +71,16 @@ describe('nextSeal', () => {
     const following: Incident = {
       ...resolved,
       id: 'inc-following',
+      status: 'OPEN',
       openedAt: new Date(resolvedAtMs(resolved) + REACH_MS).toISOString(),
+      resolvedAt: null,
     };
     const seal = nextSeal({
       seal: undefined,
       derived: [resolved, following],
       stored: [resolved],
       viewSignals: signals,
+      openStored: false,
       watermarkMs: minutes(10_000),
       config: DEFAULT_CONFIG,
     });
@@ -83,6 +92,47 @@ describe('nextSeal', () => {
     const { incidents, seal } = sealAfter(signals, minutes(301));
     expect(incidents.map((incident) => incident.status)).toEqual(['RESOLVED', 'OPEN']);
     expect(seal?.throughMs).toBe(resolvedAtMs(incidents[0]) + REACH_MS);
+  });
+
+  it('given no incident, seals a quiet scope through the lateness boundary, carrying its alarms’ state', () => {
+    const transitions = [
+      alarmState('t1', minutes(0), 'orders-errors', 'INSUFFICIENT_DATA', 'OK', ALARM),
+      alarmState('t2', minutes(100), 'orders-errors', 'OK', 'INSUFFICIENT_DATA', ALARM),
+    ];
+    const watermarkMs = minutes(400);
+    const { incidents, seal } = sealAfter(transitions, watermarkMs);
+    expect(incidents).toEqual([]);
+    expect(seal?.throughMs).toBe(watermarkMs - DEFAULT_CONFIG.allowedLatenessMs);
+    expect(seal?.carry.map((signal) => signal.signalId)).toEqual([transitions[1]?.signalId]);
+  });
+
+  it('given every incident resolved a reach behind the boundary, seals through the boundary, not the last reach', () => {
+    const signals = [...outage('a', 10), ...outage('b', 200)];
+    const { incidents, seal } = sealAfter(signals, minutes(600));
+    expect(incidents.map((incident) => incident.status)).toEqual(['RESOLVED', 'RESOLVED']);
+    expect(resolvedAtMs(incidents[1]) + REACH_MS).toBeLessThan(
+      minutes(600) - DEFAULT_CONFIG.allowedLatenessMs,
+    );
+    expect(seal?.throughMs).toBe(minutes(600) - DEFAULT_CONFIG.allowedLatenessMs);
+  });
+
+  it('moves a quiet seal only by a whole step, and not past a stored incident still open', () => {
+    const signals = outage('a', 10);
+    const first = sealAfter(signals, minutes(600)).seal;
+    if (first === undefined) throw new Error('expected a seal');
+    const sealAt = (watermarkMs: number, openStored = false) =>
+      nextSeal({
+        seal: first,
+        derived: referenceIncidents(signals, DEFAULT_CONFIG),
+        stored: [],
+        viewSignals: signals,
+        openStored,
+        watermarkMs,
+        config: DEFAULT_CONFIG,
+      });
+    expect(sealAt(minutes(600) + QUIET_SEAL_STEP_MS - 1)).toBe(first);
+    expect(sealAt(minutes(600) + QUIET_SEAL_STEP_MS)?.throughMs).toBe(first.throughMs + QUIET_SEAL_STEP_MS);
+    expect(sealAt(minutes(900), true)).toBe(first);
   });
 
   it('carries each alarm’s latest transition from before the view start, and nothing after it', () => {
