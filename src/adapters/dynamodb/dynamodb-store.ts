@@ -421,10 +421,10 @@ export class DynamoDbIncidentStore implements IncidentStore {
       this.context,
       change.incidents.map(({ id }) => timelineIndexKey(id)),
     );
-    const storedTimelineKeys = new Map(
+    const storedTimelines = new Map(
       indexItems.map((item) => {
         const index = parseTimelineIndexItem(item);
-        return [index.incidentId, index.entries];
+        return [index.incidentId, index];
       }),
     );
     const plan = planCommit({
@@ -433,7 +433,7 @@ export class DynamoDbIncidentStore implements IncidentStore {
       expectedVersion,
       change,
       previous,
-      storedTimelineKeys,
+      storedTimelines,
       updatedAt: isoTime(this.clock()),
       historyRetentionMs: this.options.contextRetentionMs,
       maxRecentIncidents: this.options.maxRecentIncidents,

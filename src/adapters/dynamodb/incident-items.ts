@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { incidentDigest } from '../../core/incident/digest.ts';
 import type { Incident, TimelineEntry } from '../../core/incident/types.ts';
@@ -6,8 +7,10 @@ import {
   parseIncidentHeaderItem,
   parseTimelineIndexItem,
   parseTimelineItem,
+  parseTimelinePackItem,
   type RawItem,
   type StoredIncident,
+  type TimelineIndex,
 } from './item-schemas.ts';
 import { fitTimelineKeys, type IncidentHeaderFields, serializedSize, shrinkHeader } from './item-size.ts';
 import {
@@ -21,6 +24,7 @@ import {
   stateMachineGsiPk,
   statusGsiPk,
   TIMELINE_INDEX_SK,
+  TIMELINE_PACK_SK_PREFIX,
   TIMELINE_SK_PREFIX,
   timelineEntrySk,
   timelineIndexKey,
@@ -37,11 +41,13 @@ import {
  *   incident and the indexes project whole items, so keeping it out of them saves two writes of its
  *   kilobytes per change; the listing changes only with the status or the opening. Headers written
  *   before listings carry the index keys themselves, and readers take either (incident-queries.ts);
- * - one item per timeline entry (`EVT#…`);
+ * - timeline packs (`EVTP#…`, `timelineWrite`): the entries one commit added, as one gzipped item,
+ *   instead of an item per entry (`EVT#…`, as written before packs, still read);
  * - the timeline index (`TIMELINE`): the sort keys of the entries that make up the current timeline,
- *   in order. The engine bounds and re-derives the timeline, so entries fall out of it (the middle
- *   of a long incident, a resolution that a late failure undid); readers follow the index, never
- *   "every EVT item", and a commit deletes what fell out in the same transaction as the new index.
+ *   in order, and which pack holds each. The engine bounds and re-derives the timeline, so entries
+ *   fall out of it (the middle of a long incident, a resolution that a late failure undid); readers
+ *   follow the index, never "every entry stored", and a commit deletes the packs and entry items
+ *   none of whose entries is left in the same transaction as the new index.
  */
 
 export type Item = Record<string, unknown>;
@@ -68,11 +74,10 @@ export interface IncidentItems {
   readonly listing: Item;
   /** `incidentDigest` of the incident as given, before shrinking: stored on the header. */
   readonly derivedDigest: string;
-  readonly timelineIndex: Item;
   /** The timeline's sort keys in order, exactly as the index lists them. */
   readonly timelineKeys: readonly string[];
-  /** One item per distinct timeline sort key. */
-  readonly timeline: ReadonlyMap<string, Item>;
+  /** The entry of each distinct timeline sort key. */
+  readonly timelineEntries: ReadonlyMap<string, TimelineEntry>;
   readonly shrunk: boolean;
 }
 
@@ -86,7 +91,7 @@ export function incidentItems(
   const keyed = timeline.map((entry) => ({ sk: timelineEntrySk(entry), entry }));
   const fitted = fitTimelineKeys(
     keyed,
-    ({ sk }) => Buffer.byteLength(sk, 'utf8') + 4,
+    ({ sk }) => Buffer.byteLength(sk, 'utf8') + INDEX_BYTES_PER_ENTRY,
     limits.maxTimelineIndexBytes,
   );
   const unshrunk: IncidentHeaderFields = {
@@ -105,14 +110,8 @@ export function incidentItems(
     header: withPackedLists(headerItem(header, meta, shrunk || fitted.dropped > 0, derivedDigest)),
     listing: listingItem(incident.id, incident.status, incident.openedAt, incident.stateMachineArn),
     derivedDigest,
-    timelineIndex: {
-      ...timelineIndexKey(incident.id),
-      type: ItemType.timelineIndex,
-      incidentId: incident.id,
-      entries: timelineKeys,
-    },
     timelineKeys,
-    timeline: new Map(fitted.kept.map(({ sk, entry }) => [sk, timelineItem(incident.id, sk, entry)])),
+    timelineEntries: new Map(fitted.kept.map(({ sk, entry }) => [sk, entry])),
     shrunk: shrunk || fitted.dropped > 0,
   };
 }
@@ -189,18 +188,122 @@ function headerItem(
   });
 }
 
-function timelineItem(incidentId: string, sk: string, entry: TimelineEntry): Item {
-  return withoutUndefined({
-    pk: incidentPk(incidentId),
-    sk,
-    type: ItemType.timeline,
-    incidentId,
-    at: entry.at,
-    kind: entry.kind,
-    summary: entry.summary,
-    signalId: entry.signalId,
+/**
+ * What an index entry costs beyond its sort key: list overhead, its `packOf` number, and at worst a
+ * pack of its own in `packs`.
+ */
+const INDEX_BYTES_PER_ENTRY = 4 + 4 + 24;
+
+/** JSON text per timeline pack before compression, far below the item limit (as for context packs). */
+const MAX_TIMELINE_PACK_JSON_BYTES = 256 * 1024;
+
+/** How one commit stores an incident's timeline, given the index stored before it. */
+export interface TimelineWrite {
+  /** Packs of the entries the stored index does not hold: put (idempotently) before the commit. */
+  readonly packs: readonly Item[];
+  /** The new index; undefined when the stored one lists exactly these entries already. */
+  readonly index: Item | undefined;
+  /** Packs and entry items none of whose entries the new index lists: deleted with it. */
+  readonly deletes: readonly string[];
+}
+
+/**
+ * DynamoDB bills each item written by the kilobyte, rounded up, and a timeline entry is a line of
+ * text: one item per entry cost a write unit each, a seventh of the bench mix's bulk writes. A
+ * commit now writes the entries it adds to an incident as packs (`EVTP#<digest of their keys>`,
+ * so a retried commit writes the same item), and the index says which pack holds each entry. A
+ * pack stays while any of its entries is listed; once none is, the commit that drops the last one
+ * deletes it with the index, as it deletes an entry item of its own (written before packs).
+ */
+export function timelineWrite(
+  incidentId: string,
+  keys: readonly string[],
+  entries: ReadonlyMap<string, TimelineEntry>,
+  stored: TimelineIndex | undefined,
+): TimelineWrite {
+  if (stored !== undefined && sameKeys(stored.entries, keys))
+    return { packs: [], index: undefined, deletes: [] };
+  // Where each stored entry is: its pack's sort key, or null for an item of its own.
+  const storedAt = new Map<string, string | null>();
+  stored?.entries.forEach((sk, position) => {
+    const pack = stored.packOf[position] ?? -1;
+    storedAt.set(sk, pack < 0 ? null : (stored.packs[pack] ?? null));
+  });
+  const fresh = keys.filter((sk) => !storedAt.has(sk));
+  const packs = timelinePackItems(incidentId, fresh, entries);
+  const at = new Map(storedAt);
+  for (const pack of packs) for (const sk of pack.keys) at.set(sk, pack.sk);
+  const listedPacks: string[] = [];
+  const packOf = keys.map((sk) => {
+    const pack = at.get(sk) ?? null;
+    if (pack === null) return -1;
+    let position = listedPacks.indexOf(pack);
+    if (position < 0) position = listedPacks.push(pack) - 1;
+    return position;
+  });
+  const kept = new Set(keys);
+  const keptPacks = new Set(listedPacks);
+  const deletes = [
+    ...[...storedAt].filter(([sk, pack]) => pack === null && !kept.has(sk)).map(([sk]) => sk),
+    ...new Set((stored?.packs ?? []).filter((pack) => !keptPacks.has(pack))),
+  ];
+  return {
+    packs: packs.map((pack) => pack.item),
+    index: {
+      ...timelineIndexKey(incidentId),
+      type: ItemType.timelineIndex,
+      incidentId,
+      entries: [...keys],
+      packs: listedPacks,
+      packOf,
+    },
+    deletes,
+  };
+}
+
+function timelinePackItems(
+  incidentId: string,
+  keys: readonly string[],
+  entries: ReadonlyMap<string, TimelineEntry>,
+): { sk: string; keys: readonly string[]; item: Item }[] {
+  const parts: { keys: string[]; json: string[] }[] = [];
+  let current = { keys: [] as string[], json: [] as string[] };
+  let bytes = 0;
+  for (const sk of [...new Set(keys)].sort()) {
+    const entry = entries.get(sk);
+    if (entry === undefined) throw new Error(`timeline entry ${sk} has no entry`);
+    const json = JSON.stringify(withoutUndefined({ sk, ...entry }));
+    const size = Buffer.byteLength(json) + 1;
+    if (current.keys.length > 0 && bytes + size > MAX_TIMELINE_PACK_JSON_BYTES) {
+      parts.push(current);
+      current = { keys: [], json: [] };
+      bytes = 0;
+    }
+    current.keys.push(sk);
+    current.json.push(json);
+    bytes += size;
+  }
+  if (current.keys.length > 0) parts.push(current);
+  return parts.map(({ keys: packKeys, json }) => {
+    const digest = createHash('sha256').update(packKeys.join('\n')).digest('hex').slice(0, 16);
+    const sk = `${TIMELINE_PACK_SK_PREFIX}${digest}`;
+    return {
+      sk,
+      keys: packKeys,
+      item: {
+        pk: incidentPk(incidentId),
+        sk,
+        type: ItemType.timelinePack,
+        incidentId,
+        count: packKeys.length,
+        entries: gzipSync(`[${json.join(',')}]`, { level: 6 }),
+      },
+    };
   });
 }
+
+const sameKeys = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((value, index) => value === b[index]);
 
 /**
  * DynamoDB has no `undefined`: optional fields the engine leaves undefined are omitted, so the
@@ -239,22 +342,36 @@ export function readIncidentPartition(items: readonly RawItem[]): IncidentRead |
   let headerItem: RawItem | undefined;
   let indexItem: RawItem | undefined;
   const timelineBySk = new Map<string, RawItem>();
+  const packsBySk = new Map<string, RawItem>();
   for (const item of items) {
     const sk = item.sk;
     if (sk === HEAD_SK) headerItem = item;
     else if (sk === TIMELINE_INDEX_SK) indexItem = item;
     else if (typeof sk === 'string' && sk.startsWith(TIMELINE_SK_PREFIX)) timelineBySk.set(sk, item);
+    else if (typeof sk === 'string' && sk.startsWith(TIMELINE_PACK_SK_PREFIX)) packsBySk.set(sk, item);
   }
   if (headerItem === undefined) return undefined;
   const { header, derivedDigest } = parseIncidentHeaderItem(headerItem);
-  const keys = indexItem === undefined ? [] : parseTimelineIndexItem(indexItem).entries;
+  const index = indexItem === undefined ? undefined : parseTimelineIndexItem(indexItem);
+  const decoded = new Map<string, ReadonlyMap<string, TimelineEntry>>();
+  const packEntries = (packSk: string) => {
+    let entries = decoded.get(packSk);
+    if (entries === undefined) {
+      const item = packsBySk.get(packSk);
+      entries = item === undefined ? new Map() : parseTimelinePackItem(item);
+      decoded.set(packSk, entries);
+    }
+    return entries;
+  };
   const timeline: TimelineEntry[] = [];
   let missing = 0;
-  for (const sk of keys) {
-    const item = timelineBySk.get(sk);
-    if (item === undefined) missing++;
-    else timeline.push(parseTimelineItem(item).entry);
-  }
+  index?.entries.forEach((sk, position) => {
+    const pack = index.packs[index.packOf[position] ?? -1];
+    const item = pack === undefined ? timelineBySk.get(sk) : undefined;
+    const entry = pack !== undefined ? packEntries(pack).get(sk) : item && parseTimelineItem(item).entry;
+    if (entry === undefined) missing++;
+    else timeline.push(entry);
+  });
   return { header, derivedDigest, timeline, missingTimelineEntries: missing };
 }
 

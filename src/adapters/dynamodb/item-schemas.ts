@@ -5,6 +5,7 @@ import {
   incidentFields,
   incidentOmissionsSchema,
   incidentTrafficSchema,
+  type TimelineEntry,
   timelineKindSchema,
 } from '../../core/incident/types.ts';
 import type { Signal } from '../../core/signals/types.ts';
@@ -246,18 +247,70 @@ const timelineItemSchema = z
 
 export const parseTimelineItem = (item: RawItem) => parseItem(timelineItemSchema, item, 'timeline');
 
-const timelineIndexItemSchema = z.object({
-  ...keyFields,
-  type: z.literal(ItemType.timelineIndex),
-  incidentId: z.string().min(1),
-  /** Sort keys of the timeline items that make up the incident's timeline, in timeline order. */
-  entries: z.array(z.string()),
+const timelineIndexItemSchema = z
+  .object({
+    ...keyFields,
+    type: z.literal(ItemType.timelineIndex),
+    incidentId: z.string().min(1),
+    /** Sort keys of the entries that make up the incident's timeline, in timeline order. */
+    entries: z.array(z.string()),
+    /** The timeline packs holding them (absent on indexes written before packs). */
+    packs: z.array(z.string()).optional(),
+    /** Per entry, the position of its pack in `packs`, or -1 for an entry item of its own. */
+    packOf: z.array(z.number().int().min(-1)).optional(),
+  })
+  .refine(
+    ({ entries, packs = [], packOf }) =>
+      packOf === undefined || (packOf.length === entries.length && packOf.every((at) => at < packs.length)),
+    { message: 'packOf does not match entries and packs' },
+  );
+
+export interface TimelineIndex {
+  readonly incidentId: string;
+  readonly entries: readonly string[];
+  readonly packs: readonly string[];
+  /** Per entry, its pack's position in `packs`, or -1 when it is an item of its own. */
+  readonly packOf: readonly number[];
+}
+
+export const parseTimelineIndexItem = (item: RawItem): TimelineIndex => {
+  const {
+    incidentId,
+    entries,
+    packs = [],
+    packOf,
+  } = parseItem(timelineIndexItemSchema, item, 'timeline index');
+  return { incidentId, entries, packs, packOf: packOf ?? entries.map(() => -1) };
+};
+
+const timelinePackEntrySchema = z.object({
+  sk: z.string(),
+  at: isoText,
+  kind: timelineKindSchema,
+  summary: z.string(),
+  signalId: z.string().optional(),
 });
 
-export const parseTimelineIndexItem = (item: RawItem): { incidentId: string; entries: readonly string[] } => {
-  const { incidentId, entries } = parseItem(timelineIndexItemSchema, item, 'timeline index');
-  return { incidentId, entries };
-};
+const timelinePackItemSchema = z.object({
+  ...keyFields,
+  type: z.literal(ItemType.timelinePack),
+  entries: z.instanceof(Uint8Array),
+});
+
+/** A timeline pack's entries by sort key (incident-items.ts, `timelinePackItems`). */
+export function parseTimelinePackItem(item: RawItem): Map<string, TimelineEntry> {
+  const { entries: bytes } = parseItem(timelinePackItemSchema, item, 'timeline pack');
+  const what = `Malformed timeline pack item ${describeItemKey(item)}`;
+  const result = z.array(timelinePackEntrySchema).safeParse(gunzipJson(bytes, what, 'entries'));
+  if (!result.success)
+    throw new MalformedItemError(`${what}: not a list of entries`, { cause: result.error });
+  return new Map(
+    result.data.map(({ sk, at, kind, summary, signalId }) => [
+      sk,
+      signalId === undefined ? { at, kind, summary } : { at, kind, summary, signalId },
+    ]),
+  );
+}
 
 /**
  * One entry of the scope's `recent` list: all `loadScope` needs of a stored incident, so loading a

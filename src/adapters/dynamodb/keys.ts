@@ -22,6 +22,7 @@ export const ItemType = {
   incident: 'INCIDENT',
   listing: 'LISTING',
   timeline: 'TIMELINE',
+  timelinePack: 'TIMELINE_PACK',
   timelineIndex: 'TIMELINE_INDEX',
   scope: 'SCOPE',
   openPointer: 'OPEN_POINTER',
@@ -50,6 +51,8 @@ export const LISTING_SK = 'LIST';
 /** Which timeline items are the incident's current timeline, in order (see incident-items.ts). */
 export const TIMELINE_INDEX_SK = 'TIMELINE';
 export const TIMELINE_SK_PREFIX = 'EVT#';
+/** Timeline entries a commit added, as one item (incident-items.ts, `timelinePackItems`). */
+export const TIMELINE_PACK_SK_PREFIX = 'EVTP#';
 
 export const incidentPk = (incidentId: string): string => `${INCIDENT_PREFIX}${incidentId}`;
 export const incidentHeaderKey = (incidentId: string): ItemKey => ({

@@ -4,8 +4,20 @@ import type { Incident } from '../../core/incident/types.ts';
 import type { ScopeChange } from '../../core/pipeline/ports.ts';
 import { HOUR_MINUTES, MINUTE_MS, type TrafficHour } from '../../core/traffic/traffic.ts';
 import { carryPackItem } from './context-packs.ts';
-import { type HeaderMeta, type Item, type ItemLimits, incidentItems, listingItem } from './incident-items.ts';
-import { type RecentIncident, type ScopeStateItem, STATE_FORMAT } from './item-schemas.ts';
+import {
+  type HeaderMeta,
+  type Item,
+  type ItemLimits,
+  incidentItems,
+  listingItem,
+  timelineWrite,
+} from './incident-items.ts';
+import {
+  type RecentIncident,
+  type ScopeStateItem,
+  STATE_FORMAT,
+  type TimelineIndex,
+} from './item-schemas.ts';
 import { serializedSize } from './item-size.ts';
 import {
   ItemType,
@@ -44,9 +56,9 @@ export interface CommitPlanInput {
   readonly previous: ScopeStateItem | undefined;
   /**
    * The timeline index of each changed incident as stored at `expectedVersion`. Its entries exist
-   * (items are written before the index naming them), so they need not be written again.
+   * (packs are written before the index naming them), so they need not be written again.
    */
-  readonly storedTimelineKeys: ReadonlyMap<string, readonly string[]>;
+  readonly storedTimelines: ReadonlyMap<string, TimelineIndex>;
   readonly updatedAt: string;
   /** How long an hour of traffic history is kept past its end (its TTL; reads stop at the horizon). */
   readonly historyRetentionMs: number;
@@ -99,20 +111,21 @@ export function planCommit(input: CommitPlanInput): CommitPlan {
   for (const incident of incidents) {
     const items = incidentItems(incident, meta, input.itemLimits);
     digests.set(incident.id, items.derivedDigest);
-    const stored = input.storedTimelineKeys.get(incident.id);
-    const storedSet = new Set(stored ?? []);
-    const newSet = new Set(items.timelineKeys);
-    for (const [sk, item] of items.timeline) if (!storedSet.has(sk)) putsBeforeCommit.push(item);
+    const timeline = timelineWrite(
+      incident.id,
+      items.timelineKeys,
+      items.timelineEntries,
+      input.storedTimelines.get(incident.id),
+    );
+    putsBeforeCommit.push(...timeline.packs);
 
     const group: Action[] = [put(tableName, items.header)];
     if (!listedAs(previous?.recent, incident)) group.push(put(tableName, items.listing));
-    if (stored === undefined || !sameList(stored, items.timelineKeys)) {
-      group.push(put(tableName, items.timelineIndex));
-      // Entries that fell out of the timeline go in the same transaction as the index that drops
-      // them: a concurrent writer that read the old index conflicts on the version and re-reads.
-      for (const sk of storedSet) {
-        if (!newSet.has(sk)) group.push(remove(tableName, { pk: incidentPk(incident.id), sk }));
-      }
+    if (timeline.index !== undefined) {
+      group.push(put(tableName, timeline.index));
+      // What fell out of the timeline goes in the same transaction as the index that drops it: a
+      // concurrent writer that read the old index conflicts on the version and re-reads.
+      for (const sk of timeline.deletes) group.push(remove(tableName, { pk: incidentPk(incident.id), sk }));
     }
     groups.push({ actions: group, changed: incident });
   }
@@ -415,8 +428,4 @@ function pack(
   }
   chunks.push(current);
   return chunks;
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((value, index) => value === b[index]);
 }

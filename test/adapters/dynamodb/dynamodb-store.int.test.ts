@@ -438,7 +438,7 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
     expect(await queries.listIncidents({ status: 'RESOLVED' })).toEqual([]);
   });
 
-  it('stores the timeline as its own items and deletes entries that fell out of it', async () => {
+  it('stores the timeline as packs of what each commit added, and deletes a pack once none of it is left', async () => {
     const { store, queries, partition } = await freshStore();
     const opened = timelineEntry(minutes(0), 'incident-opened');
     const failed = timelineEntry(minutes(0), 'execution', 'run-1');
@@ -466,11 +466,29 @@ describe('DynamoDbIncidentStore against DynamoDB Local: the IncidentStore contra
       traffic: EMPTY_TRAFFIC,
       version: 2,
     });
-    const sks = (await partition('INC#inc-a')).map((item) => String(item.sk));
-    expect(sks.filter((sk) => sk.startsWith('EVT#'))).toHaveLength(3);
-    expect(sks.some((sk) => sk.includes('incident-resolved'))).toBe(false);
-    expect(sks).toContain('HEAD');
-    expect(sks).toContain('TIMELINE');
+    const packsOf = async () => {
+      const sks = (await partition('INC#inc-a')).map((item) => String(item.sk));
+      expect(sks).toContain('HEAD');
+      expect(sks).toContain('TIMELINE');
+      expect(sks.filter((sk) => sk.startsWith('EVT#'))).toEqual([]);
+      return sks.filter((sk) => sk.startsWith('EVTP#'));
+    };
+    // The first commit's pack still holds two listed entries; the second added one pack.
+    const [firstPack, secondPack, ...more] = await packsOf();
+    expect(more).toEqual([]);
+
+    // Once nothing of the first pack is listed, the commit that drops it deletes it.
+    const resolvedLater = timelineEntry(minutes(9), 'incident-resolved');
+    const third = { ...first, timeline: [lateFailure, resolvedLater] };
+    await store.commitScope(stateMachineArn(), 2, {
+      incidents: [third],
+      superseded: [],
+      traffic: EMPTY_TRAFFIC,
+    });
+    expect((await queries.getIncident('inc-a'))?.timeline).toEqual(third.timeline);
+    const left = await packsOf();
+    expect(left).toHaveLength(2);
+    expect(left.filter((sk) => sk === firstPack || sk === secondPack)).toHaveLength(1);
   });
 
   it('quarantines raw bytes, cutting very large records but keeping their size and digest', async () => {

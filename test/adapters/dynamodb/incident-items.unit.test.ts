@@ -1,14 +1,17 @@
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   engineIncident,
   incidentItems,
   readIncidentPartition,
+  timelineWrite,
 } from '../../../src/adapters/dynamodb/incident-items.ts';
-import { parseIncidentHeader } from '../../../src/adapters/dynamodb/item-schemas.ts';
+import { parseIncidentHeader, parseTimelineIndexItem } from '../../../src/adapters/dynamodb/item-schemas.ts';
 import { fitTimelineKeys, serializedSize, shrinkHeader } from '../../../src/adapters/dynamodb/item-size.ts';
+import { timelineEntrySk } from '../../../src/adapters/dynamodb/keys.ts';
 import { incidentDigest } from '../../../src/core/incident/digest.ts';
-import type { Incident, IncidentExecution } from '../../../src/core/incident/types.ts';
+import type { Incident, IncidentExecution, TimelineEntry } from '../../../src/core/incident/types.ts';
 import { DeterministicStoreError } from '../../../src/errors.ts';
 import { executionArn, minutes } from '../../builders/signals.ts';
 import { incident, timelineEntry } from './builders.ts';
@@ -18,10 +21,29 @@ const META = { scopeVersion: 4, updatedAt: '2026-03-02T12:00:00.000Z' };
 const pick = <T extends object, K extends keyof T>(source: T, keys: readonly K[]) =>
   Object.fromEntries(keys.map((key) => [key, source[key]]));
 
+/** The timeline index and packs of a first commit of the incident. */
+function timelineOf(source: Incident, limits?: Parameters<typeof incidentItems>[2]) {
+  const items = incidentItems(source, META, limits);
+  const { index, packs } = timelineWrite(source.id, items.timelineKeys, items.timelineEntries, undefined);
+  if (index === undefined) throw new Error('a first commit writes an index');
+  return [index, ...packs];
+}
+
 /** Every item of an incident partition, as a Query would return them. */
 function partitionOf(source: Incident) {
   const items = incidentItems(source, META);
-  return [items.header, items.listing, items.timelineIndex, ...items.timeline.values()];
+  return [items.header, items.listing, ...timelineOf(source)];
+}
+
+/** An entry item of its own, as engines before timeline packs wrote one per entry. */
+function legacyEntryItem(incidentId: string, entry: TimelineEntry): Record<string, unknown> {
+  return {
+    pk: `INC#${incidentId}`,
+    sk: timelineEntrySk(entry),
+    type: 'TIMELINE',
+    incidentId,
+    ...entry,
+  };
 }
 
 function hasUndefined(value: unknown): boolean {
@@ -62,14 +84,17 @@ describe('the incident codec', () => {
       `EVT#${source.openedAt}#incident-opened#-`,
       `EVT#${source.openedAt}#execution#run-1`,
     ]);
-    expect(items.timelineIndex).toEqual({
+    const [index, ...packs] = timelineOf(source);
+    expect(packs.map((item) => [item.type, item.count])).toEqual([['TIMELINE_PACK', 2]]);
+    expect(index).toEqual({
       pk: 'INC#inc-a',
       sk: 'TIMELINE',
       type: 'TIMELINE_INDEX',
       incidentId: 'inc-a',
       entries: items.timelineKeys,
+      packs: [packs[0]?.sk],
+      packOf: [0, 0],
     });
-    expect([...items.timeline.values()].map((item) => item.type)).toEqual(['TIMELINE', 'TIMELINE']);
   });
 
   it('reads back exactly the incident it wrote, in any item order', () => {
@@ -89,7 +114,7 @@ describe('the incident codec', () => {
     expect(read === undefined ? undefined : engineIncident(read.header, read.timeline)).toEqual(source);
 
     const { omitted: _absent, ...olderHeader } = items.header;
-    const older = readIncidentPartition([olderHeader, items.timelineIndex, ...items.timeline.values()]);
+    const older = readIncidentPartition([olderHeader, ...timelineOf(source)]);
     expect(older?.header.omitted).toEqual({ executions: 0, alarms: 0, apiCalls: 0, hints: 0 });
     expect(older === undefined ? undefined : engineIncident(older.header, older.timeline)).toEqual({
       ...source,
@@ -155,13 +180,84 @@ describe('the incident codec', () => {
       ...first,
       timeline: [timelineEntry(minutes(0), 'incident-opened'), timelineEntry(minutes(1), 'execution', 'x')],
     };
-    const stale = [...incidentItems(first, META).timeline.values()];
+    const stale = [
+      ...timelineOf(first).slice(1),
+      ...first.timeline.map((entry) => legacyEntryItem('inc-a', entry)),
+    ];
     const read = readIncidentPartition([...stale, ...partitionOf(later)]);
     expect(read?.timeline).toEqual(later.timeline);
   });
 
+  it('reads an index written before packs, whose entries are items of their own', () => {
+    const source = incident('inc-a');
+    const items = incidentItems(source, META);
+    const legacyIndex = {
+      pk: 'INC#inc-a',
+      sk: 'TIMELINE',
+      type: 'TIMELINE_INDEX',
+      incidentId: 'inc-a',
+      entries: items.timelineKeys,
+    };
+    const legacy = source.timeline.map((entry) => legacyEntryItem('inc-a', entry));
+    const read = readIncidentPartition([items.header, legacyIndex, ...legacy]);
+    expect(read?.missingTimelineEntries).toBe(0);
+    expect(read?.timeline).toEqual(source.timeline);
+  });
+
+  it('over any sequence of timelines, each commit packs only the entries it adds and leaves exactly its timeline', () => {
+    const universe = Array.from({ length: 12 }, (_, i) =>
+      timelineEntry(minutes(i), i % 3 === 0 ? 'alarm' : 'execution', `s-${i}`),
+    );
+    const timelines = fc.array(fc.subarray(universe, { minLength: 1 }), { minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(timelines, fc.subarray(universe), (sequence, legacyStart) => {
+        // The partition as DynamoDB holds it, by sort key; it may start as an engine before packs left it.
+        const partition = new Map<string, Record<string, unknown>>();
+        if (legacyStart.length > 0) {
+          for (const entry of legacyStart)
+            partition.set(timelineEntrySk(entry), legacyEntryItem('inc-a', entry));
+          partition.set('TIMELINE', {
+            pk: 'INC#inc-a',
+            sk: 'TIMELINE',
+            type: 'TIMELINE_INDEX',
+            incidentId: 'inc-a',
+            entries: legacyStart.map(timelineEntrySk),
+          });
+        }
+        for (const timeline of sequence) {
+          const source = incident('inc-a', { timeline });
+          const items = incidentItems(source, META);
+          const storedIndex = partition.get('TIMELINE');
+          const stored = storedIndex === undefined ? undefined : parseTimelineIndexItem(storedIndex);
+          const write = timelineWrite('inc-a', items.timelineKeys, items.timelineEntries, stored);
+          const listedBefore = new Set(stored?.entries ?? []);
+          const added = items.timelineKeys.filter((sk) => !listedBefore.has(sk));
+          expect(write.packs.reduce((sum, pack) => sum + Number(pack.count), 0)).toBe(added.length);
+          for (const pack of write.packs) partition.set(String(pack.sk), pack);
+          if (write.index !== undefined) partition.set('TIMELINE', write.index);
+          for (const sk of write.deletes) partition.delete(sk);
+          partition.set('HEAD', items.header);
+
+          const read = readIncidentPartition([...partition.values()]);
+          expect(read?.missingTimelineEntries).toBe(0);
+          expect(read?.timeline).toEqual(timeline);
+          // Nothing is kept that the index does not need.
+          const index = parseTimelineIndexItem(partition.get('TIMELINE') ?? {});
+          const needed = new Set([
+            ...index.packs,
+            ...index.entries.filter((_, at) => index.packOf[at] === -1),
+          ]);
+          const kept = [...partition.keys()].filter((sk) => sk.startsWith('EVT'));
+          expect(kept.sort()).toEqual([...needed].sort());
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('counts entries its index names but the read did not see', () => {
-    const { header, timelineIndex: index } = incidentItems(incident('inc-a'), META);
+    const { header } = incidentItems(incident('inc-a'), META);
+    const [index] = timelineOf(incident('inc-a'));
     const read = readIncidentPartition([header, index].filter((item) => item !== undefined));
     expect(read?.timeline).toEqual([]);
     expect(read?.missingTimelineEntries).toBe(2);
@@ -218,7 +314,7 @@ describe('keeping items far below 400 KB', () => {
     });
     const limits = { maxHeaderBytes: 20_000, maxTimelineIndexBytes: 10_000 };
     const items = incidentItems(many, META, limits);
-    const read = readIncidentPartition([items.header, items.timelineIndex, ...items.timeline.values()]);
+    const read = readIncidentPartition([items.header, ...timelineOf(many, limits)]);
     const loaded = read === undefined ? undefined : engineIncident(read.header, read.timeline);
     expect(read?.header.shrunk).toBe(true);
     expect(loaded).not.toEqual(many);

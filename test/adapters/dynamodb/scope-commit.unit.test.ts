@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { signalsOfContextItem } from '../../../src/adapters/dynamodb/context-packs.ts';
 import { DEFAULT_STORE_OPTIONS } from '../../../src/adapters/dynamodb/dynamodb-store.ts';
 import { DEFAULT_ITEM_LIMITS } from '../../../src/adapters/dynamodb/incident-items.ts';
-import { parseScopeStateItem, type ScopeStateItem } from '../../../src/adapters/dynamodb/item-schemas.ts';
+import {
+  parseScopeStateItem,
+  type ScopeStateItem,
+  type TimelineIndex,
+} from '../../../src/adapters/dynamodb/item-schemas.ts';
 import { serializedSize } from '../../../src/adapters/dynamodb/item-size.ts';
 import {
   type CommitPlanInput,
@@ -25,7 +29,7 @@ function input(overrides: Partial<CommitPlanInput>): CommitPlanInput {
     expectedVersion: 0,
     change: { incidents: [], superseded: [], traffic: EMPTY_TRAFFIC },
     previous: undefined,
-    storedTimelineKeys: new Map(),
+    storedTimelines: new Map(),
     updatedAt: '2026-03-02T12:00:00.000Z',
     historyRetentionMs: 14 * 24 * 3_600_000,
     maxRecentIncidents: 20,
@@ -34,6 +38,16 @@ function input(overrides: Partial<CommitPlanInput>): CommitPlanInput {
     ...overrides,
   };
 }
+
+/** A timeline index as engines before timeline packs wrote it: every entry an item of its own. */
+const legacyIndex = (incidentId: string, entries: readonly string[]): TimelineIndex => ({
+  incidentId,
+  entries,
+  packs: [],
+  packOf: entries.map(() => -1),
+});
+
+const PACK_SK = /^EVTP#[0-9a-f]{16}$/;
 
 function previousState(
   version: number,
@@ -59,10 +73,9 @@ describe('planCommit', () => {
       input({ change: { incidents: [opened], superseded: [], traffic: EMPTY_TRAFFIC } }),
     );
 
-    expect(plan.putsBeforeCommit.map((item) => item.sk)).toEqual([
-      `EVT#${at(0)}#incident-opened#-`,
-      `EVT#${at(0)}#execution#run-1`,
-    ]);
+    // The timeline's entries as one pack, put before the transaction that indexes them.
+    expect(plan.putsBeforeCommit.map((item) => [item.type, item.count])).toEqual([['TIMELINE_PACK', 2]]);
+    expect(String(plan.putsBeforeCommit[0]?.sk)).toMatch(PACK_SK);
     expect(plan.transactions).toHaveLength(1);
     expect(plan.transactions[0]).toMatchObject([
       {
@@ -109,8 +122,11 @@ describe('planCommit', () => {
         input({
           expectedVersion: 1,
           previous: previousState(1, [previousEntry], 'inc-a'),
-          storedTimelineKeys: new Map([
-            ['inc-a', [`EVT#${at(0)}#incident-opened#-`, `EVT#${at(0)}#execution#run-1`]],
+          storedTimelines: new Map([
+            [
+              'inc-a',
+              legacyIndex('inc-a', [`EVT#${at(0)}#incident-opened#-`, `EVT#${at(0)}#execution#run-1`]),
+            ],
           ]),
           change: { incidents: [changed], superseded: [], traffic: EMPTY_TRAFFIC },
         }),
@@ -209,13 +225,18 @@ describe('planCommit', () => {
       input({
         expectedVersion: 3,
         previous: previousState(3, [{ id: 'inc-a', openedAt: at(0), status: 'OPEN', listed: true }], 'inc-a'),
-        storedTimelineKeys: new Map([
-          ['inc-a', [`EVT#${at(0)}#incident-opened#-`, `EVT#${at(1)}#incident-resolved#-`]],
+        storedTimelines: new Map([
+          [
+            'inc-a',
+            legacyIndex('inc-a', [`EVT#${at(0)}#incident-opened#-`, `EVT#${at(1)}#incident-resolved#-`]),
+          ],
         ]),
         change: { incidents: [changed], superseded: [], traffic: EMPTY_TRAFFIC },
       }),
     );
-    expect(plan.putsBeforeCommit.map((item) => item.sk)).toEqual([`EVT#${at(2)}#execution#run-2`]);
+    const [pack, ...others] = plan.putsBeforeCommit;
+    expect(others).toEqual([]);
+    expect(pack).toMatchObject({ pk: 'INC#inc-a', type: 'TIMELINE_PACK', count: 1 });
     expect(plan.transactions[0]).toMatchObject([
       {
         Put: {
@@ -230,6 +251,8 @@ describe('planCommit', () => {
           Item: {
             sk: 'TIMELINE',
             entries: [`EVT#${at(0)}#incident-opened#-`, `EVT#${at(2)}#execution#run-2`],
+            packs: [pack?.sk],
+            packOf: [-1, 0],
           },
         },
       },
@@ -239,14 +262,62 @@ describe('planCommit', () => {
     expect(plan.transactions[0]).toHaveLength(4);
   });
 
+  it('keeps a pack while any of its entries is listed, and deletes it with the index that drops the last', () => {
+    const [opened, first, second] = [
+      timelineEntry(minutes(0), 'incident-opened'),
+      timelineEntry(minutes(1), 'execution', 'run-1'),
+      timelineEntry(minutes(2), 'execution', 'run-2'),
+    ];
+    const keys = [opened, first, second].map(
+      (entry) => `EVT#${entry.at}#${entry.kind}#${entry.signalId ?? '-'}`,
+    );
+    const stored: TimelineIndex = {
+      incidentId: 'inc-a',
+      entries: keys,
+      packs: ['EVTP#aaaaaaaaaaaaaaaa', 'EVTP#bbbbbbbbbbbbbbbb'],
+      packOf: [0, 0, 1],
+    };
+    const commitOf = (timeline: readonly (typeof opened)[]) =>
+      planCommit(
+        input({
+          expectedVersion: 1,
+          previous: previousState(
+            1,
+            [{ id: 'inc-a', openedAt: at(0), status: 'OPEN', listed: true }],
+            'inc-a',
+          ),
+          storedTimelines: new Map([['inc-a', stored]]),
+          change: {
+            incidents: [incident('inc-a', { openedAt: at(0), timeline })],
+            superseded: [],
+            traffic: EMPTY_TRAFFIC,
+          },
+        }),
+      );
+    // `run-1` leaves, its pack stays for `incident-opened`; `run-2` leaves and takes its pack along.
+    const plan = commitOf([opened]);
+    expect(plan.putsBeforeCommit).toEqual([]);
+    const actions = plan.transactions[0]?.slice(1) ?? [];
+    expect(actions.map((action) => action.Put?.Item?.sk ?? action.Delete?.Key?.sk)).toEqual([
+      'HEAD',
+      'TIMELINE',
+      'EVTP#bbbbbbbbbbbbbbbb',
+    ]);
+    expect(actions[1]?.Put?.Item).toMatchObject({
+      entries: [keys[0]],
+      packs: ['EVTP#aaaaaaaaaaaaaaaa'],
+      packOf: [0],
+    });
+  });
+
   it('rewrites neither the index nor any entry when the timeline did not change', () => {
     const same = incident('inc-a', { openedAt: at(0), signalCount: 12 });
     const plan = planCommit(
       input({
         expectedVersion: 1,
         previous: previousState(1, [{ id: 'inc-a', openedAt: at(0), status: 'OPEN', listed: true }], 'inc-a'),
-        storedTimelineKeys: new Map([
-          ['inc-a', [`EVT#${at(0)}#incident-opened#-`, `EVT#${at(0)}#execution#run-1`]],
+        storedTimelines: new Map([
+          ['inc-a', legacyIndex('inc-a', [`EVT#${at(0)}#incident-opened#-`, `EVT#${at(0)}#execution#run-1`])],
         ]),
         change: { incidents: [same], superseded: [], traffic: EMPTY_TRAFFIC },
       }),
@@ -409,10 +480,10 @@ describe('planCommit', () => {
       input({
         expectedVersion: 2,
         previous,
-        storedTimelineKeys: new Map([
-          ['inc-a', [`EVT#${at(0)}#incident-opened#-`, `EVT#${at(0)}#execution#run-1`]],
+        storedTimelines: new Map([
+          ['inc-a', legacyIndex('inc-a', [`EVT#${at(0)}#incident-opened#-`, `EVT#${at(0)}#execution#run-1`])],
           // inc-c gains an entry: its index is written too.
-          ['inc-c', [`EVT#${at(2)}#incident-opened#-`]],
+          ['inc-c', legacyIndex('inc-c', [`EVT#${at(2)}#incident-opened#-`])],
         ]),
         change: {
           incidents: [a, c],
@@ -519,7 +590,7 @@ describe('planCommit', () => {
       input({
         expectedVersion: 1,
         previous: previousState(1, [{ id: 'inc-a', openedAt: at(0), status: 'OPEN', listed: true }], 'inc-a'),
-        storedTimelineKeys: new Map([['inc-a', stale]]),
+        storedTimelines: new Map([['inc-a', legacyIndex('inc-a', stale)]]),
         change: {
           incidents: [incident('inc-a', { openedAt: at(0) })],
           superseded: [],
