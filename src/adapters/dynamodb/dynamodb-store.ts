@@ -573,7 +573,6 @@ function newest(signals: readonly Signal[], count: number): Signal[] {
     .slice(0, count);
 }
 
-/** The exact bounds, checked on the signal itself as well as by the key condition. */
 /**
  * A seal written since carries moved to packs is its time alone: the carry comes with the view
  * (`carryPackItem`). One written before holds its carry in the gzipped `seal`.
@@ -583,6 +582,7 @@ function sealOf(item: ScopeStateItem, stateMachineArn: string): ScopeSeal | unde
   return decodeSeal(item.seal, stateMachineArn);
 }
 
+/** The exact bounds, checked on the signal itself as well as by the key condition. */
 function inRange(signal: Signal, range: ContextRange): boolean {
   return signal.eventTimeMs >= range.fromMs && (range.toMs === undefined || signal.eventTimeMs <= range.toMs);
 }

@@ -253,9 +253,7 @@ export function timelineWrite(
       ...timelineIndexKey(incidentId),
       type: ItemType.timelineIndex,
       incidentId,
-      entries: [...keys],
-      packs: listedPacks,
-      packOf,
+      contents: gzipSync(JSON.stringify({ entries: keys, packs: listedPacks, packOf }), { level: 6 }),
     },
     deletes,
   };

@@ -247,11 +247,8 @@ const timelineItemSchema = z
 
 export const parseTimelineItem = (item: RawItem) => parseItem(timelineItemSchema, item, 'timeline');
 
-const timelineIndexItemSchema = z
+const timelineIndexContentsSchema = z
   .object({
-    ...keyFields,
-    type: z.literal(ItemType.timelineIndex),
-    incidentId: z.string().min(1),
     /** Sort keys of the entries that make up the incident's timeline, in timeline order. */
     entries: z.array(z.string()),
     /** The timeline packs holding them (absent on indexes written before packs). */
@@ -265,6 +262,19 @@ const timelineIndexItemSchema = z
     { message: 'packOf does not match entries and packs' },
   );
 
+const timelineIndexItemSchema = z.object({
+  ...keyFields,
+  type: z.literal(ItemType.timelineIndex),
+  incidentId: z.string().min(1),
+  /**
+   * The index as gzipped JSON (`timelineIndexContentsSchema`): its keys share long prefixes, and
+   * the index is written in every transaction that changes a timeline.
+   */
+  contents: z.instanceof(Uint8Array).optional(),
+  /** The sort keys as a plain list, as indexes written before packs hold them. */
+  entries: z.array(z.string()).optional(),
+});
+
 export interface TimelineIndex {
   readonly incidentId: string;
   readonly entries: readonly string[];
@@ -273,15 +283,20 @@ export interface TimelineIndex {
   readonly packOf: readonly number[];
 }
 
-export const parseTimelineIndexItem = (item: RawItem): TimelineIndex => {
-  const {
-    incidentId,
-    entries,
-    packs = [],
-    packOf,
-  } = parseItem(timelineIndexItemSchema, item, 'timeline index');
-  return { incidentId, entries, packs, packOf: packOf ?? entries.map(() => -1) };
-};
+export function parseTimelineIndexItem(item: RawItem): TimelineIndex {
+  const parsed = parseItem(timelineIndexItemSchema, item, 'timeline index');
+  const what = `Malformed timeline index item ${describeItemKey(item)}`;
+  const raw =
+    parsed.contents !== undefined
+      ? gunzipJson(parsed.contents, what, 'contents')
+      : parsed.entries !== undefined
+        ? { entries: parsed.entries }
+        : undefined;
+  const result = timelineIndexContentsSchema.safeParse(raw);
+  if (!result.success) throw new MalformedItemError(`${what}: no valid entries`, { cause: result.error });
+  const { entries, packs = [], packOf } = result.data;
+  return { incidentId: parsed.incidentId, entries, packs, packOf: packOf ?? entries.map(() => -1) };
+}
 
 const timelinePackEntrySchema = z.object({
   sk: z.string(),

@@ -96,7 +96,8 @@ export interface SealInput {
  * The seal after a derivation: moved forward to the latest stored incident that nothing within the
  * allowed lateness can reopen or extend any more, or left as it was. An incident resolved at R is
  * sealed through R + max(reopen window, incident gap) once that is at least the allowed lateness
- * behind the watermark and no incident opens between R and it.
+ * behind the watermark and no incident opens between R and it; a quiet scope's moves to the
+ * lateness boundary itself (`quietSealMs`).
  */
 export function nextSeal(input: SealInput): ScopeSeal | undefined {
   const { seal, config } = input;

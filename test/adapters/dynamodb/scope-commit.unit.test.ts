@@ -4,6 +4,7 @@ import { DEFAULT_STORE_OPTIONS } from '../../../src/adapters/dynamodb/dynamodb-s
 import { DEFAULT_ITEM_LIMITS } from '../../../src/adapters/dynamodb/incident-items.ts';
 import {
   parseScopeStateItem,
+  parseTimelineIndexItem,
   type ScopeStateItem,
   type TimelineIndex,
 } from '../../../src/adapters/dynamodb/item-schemas.ts';
@@ -246,20 +247,17 @@ describe('planCommit', () => {
         },
       },
       { Put: { Item: { sk: 'HEAD' } } },
-      {
-        Put: {
-          Item: {
-            sk: 'TIMELINE',
-            entries: [`EVT#${at(0)}#incident-opened#-`, `EVT#${at(2)}#execution#run-2`],
-            packs: [pack?.sk],
-            packOf: [-1, 0],
-          },
-        },
-      },
+      { Put: { Item: { sk: 'TIMELINE' } } },
       { Delete: { Key: { pk: 'INC#inc-a', sk: `EVT#${at(1)}#incident-resolved#-` } } },
     ]);
     // The pointer already names inc-a: no action for it.
     expect(plan.transactions[0]).toHaveLength(4);
+    expect(parseTimelineIndexItem(plan.transactions[0]?.[2]?.Put?.Item ?? {})).toEqual({
+      incidentId: 'inc-a',
+      entries: [`EVT#${at(0)}#incident-opened#-`, `EVT#${at(2)}#execution#run-2`],
+      packs: [pack?.sk],
+      packOf: [-1, 0],
+    });
   });
 
   it('keeps a pack while any of its entries is listed, and deletes it with the index that drops the last', () => {
@@ -303,7 +301,7 @@ describe('planCommit', () => {
       'TIMELINE',
       'EVTP#bbbbbbbbbbbbbbbb',
     ]);
-    expect(actions[1]?.Put?.Item).toMatchObject({
+    expect(parseTimelineIndexItem(actions[1]?.Put?.Item ?? {})).toMatchObject({
       entries: [keys[0]],
       packs: ['EVTP#aaaaaaaaaaaaaaaa'],
       packOf: [0],
