@@ -11,6 +11,7 @@ import {
   parseSignalItem,
   type RawItem,
 } from './item-schemas.ts';
+import { partsByJsonSize } from './item-size.ts';
 import { carryPackSk, contextPackSk, contextPackStart, ItemType, ttlSeconds } from './keys.ts';
 
 /**
@@ -53,29 +54,10 @@ export function contextPackItems(
   for (const { pk, startMs, signals } of groups.values()) {
     // By id, so the same signals always make the same packs, whatever order they came in.
     const sorted = [...signals.values()].sort((a, b) => (a.signalId < b.signalId ? -1 : 1));
-    for (const part of bySize(sorted)) items.push(packItem(pk, startMs, part, nowMs, retentionMs));
+    for (const part of partsByJsonSize(sorted, (signal) => JSON.stringify(signal), MAX_PACK_JSON_BYTES))
+      items.push(packItem(pk, startMs, { signals: part.items, json: part.json }, nowMs, retentionMs));
   }
   return items;
-}
-
-function bySize(signals: readonly Signal[]): { signals: Signal[]; json: string[] }[] {
-  const parts: { signals: Signal[]; json: string[] }[] = [];
-  let current = { signals: [] as Signal[], json: [] as string[] };
-  let bytes = 0;
-  for (const signal of signals) {
-    const json = JSON.stringify(signal);
-    const size = Buffer.byteLength(json) + 1;
-    if (current.signals.length > 0 && bytes + size > MAX_PACK_JSON_BYTES) {
-      parts.push(current);
-      current = { signals: [], json: [] };
-      bytes = 0;
-    }
-    current.signals.push(signal);
-    current.json.push(json);
-    bytes += size;
-  }
-  if (current.signals.length > 0) parts.push(current);
-  return parts;
 }
 
 /**

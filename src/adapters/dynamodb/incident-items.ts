@@ -12,7 +12,13 @@ import {
   type StoredIncident,
   type TimelineIndex,
 } from './item-schemas.ts';
-import { fitTimelineKeys, type IncidentHeaderFields, serializedSize, shrinkHeader } from './item-size.ts';
+import {
+  fitTimelineKeys,
+  type IncidentHeaderFields,
+  partsByJsonSize,
+  serializedSize,
+  shrinkHeader,
+} from './item-size.ts';
 import {
   HEAD_SK,
   ItemType,
@@ -264,25 +270,13 @@ function timelinePackItems(
   keys: readonly string[],
   entries: ReadonlyMap<string, TimelineEntry>,
 ): { sk: string; keys: readonly string[]; item: Item }[] {
-  const parts: { keys: string[]; json: string[] }[] = [];
-  let current = { keys: [] as string[], json: [] as string[] };
-  let bytes = 0;
-  for (const sk of [...new Set(keys)].sort()) {
+  const asJson = (sk: string) => {
     const entry = entries.get(sk);
     if (entry === undefined) throw new Error(`timeline entry ${sk} has no entry`);
-    const json = JSON.stringify(withoutUndefined({ sk, ...entry }));
-    const size = Buffer.byteLength(json) + 1;
-    if (current.keys.length > 0 && bytes + size > MAX_TIMELINE_PACK_JSON_BYTES) {
-      parts.push(current);
-      current = { keys: [], json: [] };
-      bytes = 0;
-    }
-    current.keys.push(sk);
-    current.json.push(json);
-    bytes += size;
-  }
-  if (current.keys.length > 0) parts.push(current);
-  return parts.map(({ keys: packKeys, json }) => {
+    return JSON.stringify(withoutUndefined({ sk, ...entry }));
+  };
+  const parts = partsByJsonSize([...new Set(keys)].sort(), asJson, MAX_TIMELINE_PACK_JSON_BYTES);
+  return parts.map(({ items: packKeys, json }) => {
     const digest = createHash('sha256').update(packKeys.join('\n')).digest('hex').slice(0, 16);
     const sk = `${TIMELINE_PACK_SK_PREFIX}${digest}`;
     return {

@@ -144,3 +144,32 @@ export function fitTimelineKeys<T>(
   }
   return { kept, dropped: entries.length - kept.length };
 }
+
+/**
+ * Items as JSON text in parts of at most `maxBytes` each (one item larger than that is a part of
+ * its own), in order: what one gzipped pack holds, so that even text that does not compress stays
+ * far below DynamoDB's 400 KB item limit.
+ */
+export function partsByJsonSize<T>(
+  items: readonly T[],
+  toJson: (item: T) => string,
+  maxBytes: number,
+): { items: T[]; json: string[] }[] {
+  const parts: { items: T[]; json: string[] }[] = [];
+  let current: { items: T[]; json: string[] } = { items: [], json: [] };
+  let bytes = 0;
+  for (const item of items) {
+    const json = toJson(item);
+    const size = Buffer.byteLength(json) + 1;
+    if (current.items.length > 0 && bytes + size > maxBytes) {
+      parts.push(current);
+      current = { items: [], json: [] };
+      bytes = 0;
+    }
+    current.items.push(item);
+    current.json.push(json);
+    bytes += size;
+  }
+  if (current.items.length > 0) parts.push(current);
+  return parts;
+}
